@@ -1,0 +1,444 @@
+// Prints IR in Hail's s-expression form, indented for reading. Hail's parser accepts what this
+// writes (names in backticks when needed, floats as Hail lexes them, JSON-escaped strings).
+//
+// Layout: a node that fits in WIDTH columns prints on one line; otherwise its header stays on
+// the first line and each child goes on its own line, two columns further in. Indentation
+// stops growing at MAX_INDENT so a 10,000-deep program prints in linear space.
+// Everything runs on explicit stacks: deep programs cannot overflow.
+
+import type { IR, TableReader, TableWriter } from './nodes.js';
+import { assertNever } from './nodes.js';
+import { isDenseTuple, type TableType, type Type } from './types.js';
+import { encodeJson } from './value.js';
+
+const WIDTH = 100;
+const MAX_INDENT = 60;
+
+// ---- atoms ------------------------------------------------------------------------------------
+
+const plainName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function escapeBackticked(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '`') out += '\\`';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (c < 0x20 || c === 0x7f || (c >= 0xd800 && c <= 0xdfff)) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** An identifier, bare when the lexer reads it back as the same identifier, else backticked. */
+export function printName(name: string): string {
+  return plainName.test(name) ? name : `\`${escapeBackticked(name)}\``;
+}
+
+/** A string literal; JSON escapes are a subset of what Hail's lexer accepts. */
+export function printString(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function printF64(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return 'neginf';
+  if (Object.is(x, -0)) return '-0.0';
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+/** The shortest decimal that reads back as the same float32. */
+export function printF32(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return printF64(x);
+  for (let p = 1; p <= 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return printF64(y);
+  }
+  return printF64(x);
+}
+
+// ---- types ------------------------------------------------------------------------------------
+
+export function printType(t: Type): string {
+  switch (t.kind) {
+    case 'Boolean':
+    case 'Int32':
+    case 'Int64':
+    case 'Float32':
+    case 'Float64':
+    case 'String':
+    case 'Void':
+      return t.kind;
+    case 'Array':
+    case 'Stream':
+    case 'Set':
+      return `${t.kind}[${printType(t.element)}]`;
+    case 'Dict':
+      return `Dict[${printType(t.key)},${printType(t.value)}]`;
+    case 'Tuple':
+      return isDenseTuple(t)
+        ? `Tuple[${t.fields.map((f) => printType(f.type)).join(',')}]`
+        : `TupleSubset[${t.fields.map((f) => `${f.index}:${printType(f.type)}`).join(',')}]`;
+    case 'Struct':
+      return `Struct{${t.fields.map((f) => `${printName(f.name)}:${printType(f.type)}`).join(',')}}`;
+  }
+}
+
+export function printTableType(t: TableType): string {
+  return `Table{global:${printType(t.global)},key:[${t.key.map(printName).join(',')}],row:${printType(t.row)}}`;
+}
+
+function readerJson(r: TableReader): string {
+  switch (r.name) {
+    case 'DuckDBTableReader':
+      return JSON.stringify({ name: r.name, table: r.table });
+    case 'ParquetReader':
+    case 'CSVReader':
+      return JSON.stringify({ name: r.name, paths: r.paths });
+  }
+}
+
+function writerJson(w: TableWriter): string {
+  switch (w.name) {
+    case 'ParquetWriter':
+      return JSON.stringify({ name: w.name, path: w.path });
+    case 'DuckDBTableWriter':
+      return JSON.stringify({ name: w.name, table: w.table });
+  }
+}
+
+// ---- node layout ------------------------------------------------------------------------------
+
+/** A node prints as `(` items `)`: atoms, children, and parenthesised groups of items. */
+type Item = string | IR | Group;
+interface Group {
+  readonly group: readonly Item[];
+}
+const group = (...items: Item[]): Group => ({ group: items });
+const bool = (b: boolean) => (b ? 'True' : 'False');
+const opt = (x: number | null) => (x === null ? 'None' : String(x));
+const strings = (xs: readonly string[]) => group(...xs.map(printString));
+const names = (xs: readonly string[]) => group(...xs.map(printName));
+
+/** The one place that knows each node's printed form (the reader is its inverse). */
+export function layout(n: IR): readonly Item[] {
+  switch (n.kind) {
+    case 'I32':
+      return ['I32', String(n.value)];
+    case 'I64':
+      return ['I64', String(n.value)];
+    case 'F32':
+      return ['F32', printF32(n.value)];
+    case 'F64':
+      return ['F64', printF64(n.value)];
+    case 'Str':
+      return ['Str', printString(n.value)];
+    case 'True':
+    case 'False':
+    case 'Void':
+      return [n.kind];
+    case 'NA':
+      return ['NA', printType(n.type)];
+    case 'Literal':
+      return ['Literal', printType(n.type), printString(encodeJson(n.type, n.value))];
+    case 'Cast':
+      return ['Cast', printType(n.type), n.value];
+    case 'IsNA':
+      return ['IsNA', n.value];
+    case 'Coalesce':
+      return ['Coalesce', ...n.values];
+    case 'If':
+      return ['If', n.cond, n.then, n.else];
+    case 'Switch':
+      return ['Switch', n.x, n.default, ...n.cases];
+    case 'Let':
+      return [
+        'Let',
+        ...n.bindings.flatMap((b) => [b.scope, printName(b.name)]),
+        ...n.bindings.map((b) => b.value),
+        n.body,
+      ];
+    case 'AggLet':
+      return ['AggLet', printName(n.name), bool(n.isScan), n.value, n.body];
+    case 'Ref':
+      return ['Ref', printName(n.name)];
+    case 'ApplyBinaryPrimOp':
+    case 'ApplyComparisonOp':
+      return [n.kind, n.op, n.l, n.r];
+    case 'ApplyUnaryPrimOp':
+      return [n.kind, n.op, n.x];
+    case 'MakeStruct':
+      return ['MakeStruct', ...n.fields.map((f) => group(printName(f.name), f.value))];
+    case 'InsertFields':
+      return [
+        'InsertFields',
+        n.old,
+        n.fieldOrder === null ? 'None' : strings(n.fieldOrder),
+        ...n.fields.map((f) => group(printName(f.name), f.value)),
+      ];
+    case 'SelectFields':
+      return ['SelectFields', names(n.fields), n.old];
+    case 'GetField':
+      return ['GetField', printName(n.name), n.o];
+    case 'MakeTuple':
+      return ['MakeTuple', group(...n.indices.map(String)), ...n.values];
+    case 'GetTupleElement':
+      return ['GetTupleElement', String(n.index), n.o];
+    case 'MakeArray':
+      return ['MakeArray', n.type === null ? 'None' : printType(n.type), ...n.values];
+    case 'ArrayRef':
+      return ['ArrayRef', String(n.errorId), n.a, n.i];
+    case 'ArrayLen':
+    case 'ToArray':
+    case 'ToSet':
+    case 'ToDict':
+    case 'StreamLen':
+      return [n.kind, n.a];
+    case 'ArraySort':
+      return ['ArraySort', printName(n.left), printName(n.right), n.a, n.lessThan];
+    case 'ToStream':
+      return ['ToStream', bool(n.requiresMemoryManagement), n.a];
+    case 'StreamRange':
+      return ['StreamRange', String(n.errorId), bool(n.requiresMemoryManagement), n.start, n.stop, n.step];
+    case 'StreamMap':
+    case 'StreamFlatMap':
+      return [n.kind, printName(n.name), n.a, n.body];
+    case 'StreamFilter':
+      return ['StreamFilter', printName(n.name), n.a, n.cond];
+    case 'StreamFold':
+    case 'StreamScan':
+      return [n.kind, printName(n.accum), printName(n.name), n.a, n.zero, n.body];
+    case 'StreamTake':
+    case 'StreamDrop':
+      return [n.kind, n.a, n.num];
+    case 'StreamZip':
+      return ['StreamZip', String(n.errorId), n.behavior, names(n.names), ...n.streams, n.body];
+    case 'StreamAgg':
+      return ['StreamAgg', printName(n.name), n.a, n.query];
+    case 'ApplyAggOp':
+    case 'ApplyScanOp':
+      return [n.kind, n.op, group(...n.initArgs), group(...n.seqArgs)];
+    case 'AggFilter':
+      return ['AggFilter', bool(n.isScan), n.cond, n.agg];
+    case 'AggExplode':
+      return ['AggExplode', printName(n.name), bool(n.isScan), n.array, n.agg];
+    case 'AggGroupBy':
+      return ['AggGroupBy', bool(n.isScan), n.key, n.agg];
+    case 'AggArrayPerElement':
+      return [
+        'AggArrayPerElement',
+        printName(n.elementName),
+        printName(n.indexName),
+        bool(n.isScan),
+        bool(n.knownLength !== null),
+        n.a,
+        n.agg,
+        ...(n.knownLength ? [n.knownLength] : []),
+      ];
+    case 'Apply':
+      return ['Apply', String(n.errorId), printName(n.fn), group(...n.typeArgs.map(printType)), printType(n.returnType), ...n.args];
+    case 'Die':
+      return ['Die', printType(n.type), String(n.errorId), n.message];
+    case 'TableCount':
+    case 'TableCollect':
+    case 'TableGetGlobals':
+    case 'TableDistinct':
+      return [n.kind, n.child];
+    case 'TableAggregate':
+      return ['TableAggregate', n.child, n.query];
+    case 'TableWrite':
+      return ['TableWrite', printString(writerJson(n.writer)), n.child];
+    case 'RelationalLet':
+      return ['RelationalLet', printName(n.name), n.value, n.body];
+    case 'RelationalRef':
+      return ['RelationalRef', printName(n.name), printType(n.type)];
+    case 'CollectDistributedArray':
+      return [
+        'CollectDistributedArray',
+        printName(n.staticId),
+        printName(n.contextName),
+        printName(n.globalName),
+        n.contexts,
+        n.globals,
+        n.body,
+        n.dynamicId,
+      ];
+    case 'Grad':
+      return ['Grad', printName(n.name), n.body];
+    case 'Gradient':
+      return ['Gradient', names(n.names), n.body];
+    case 'TableRange':
+      return ['TableRange', String(n.n), opt(n.nPartitions)];
+    case 'TableRead':
+      return ['TableRead', n.type === null ? 'None' : printTableType(n.type), bool(n.dropRows), printString(readerJson(n.reader))];
+    case 'TableParallelize':
+      return ['TableParallelize', opt(n.nPartitions), n.rowsAndGlobal];
+    case 'TableFilter':
+      return ['TableFilter', n.child, n.pred];
+    case 'TableMapRows':
+      return ['TableMapRows', n.child, n.newRow];
+    case 'TableMapGlobals':
+      return ['TableMapGlobals', n.child, n.newGlobal];
+    case 'TableKeyBy':
+      // Hail's form has no partition count; write it only when there is one.
+      return ['TableKeyBy', names(n.keys), bool(n.isSorted), ...(n.nPartitions === null ? [] : [String(n.nPartitions)]), n.child];
+    case 'TableOrderBy':
+      return ['TableOrderBy', group(...n.sortFields.map((f) => printName(f.order + f.field))), n.child];
+    case 'TableAggregateByKey':
+      return ['TableAggregateByKey', n.child, n.expr];
+    case 'TableKeyByAndAggregate':
+      return ['TableKeyByAndAggregate', opt(n.nPartitions), String(n.bufferSize), n.child, n.expr, n.newKey];
+    case 'TableJoin':
+      return ['TableJoin', n.joinType, String(n.joinKey), n.left, n.right];
+    case 'TableLeftJoinRightDistinct':
+      return ['TableLeftJoinRightDistinct', printName(n.root), n.left, n.right];
+    case 'TableUnion':
+      return ['TableUnion', ...n.children];
+    case 'TableHead':
+    case 'TableTail':
+      return [n.kind, String(n.n), n.child];
+    case 'TableExplode':
+      return ['TableExplode', strings(n.path), n.child];
+    case 'TableRename':
+      return [
+        'TableRename',
+        strings(n.rowMap.map((p) => p[0])),
+        strings(n.rowMap.map((p) => p[1])),
+        strings(n.globalMap.map((p) => p[0])),
+        strings(n.globalMap.map((p) => p[1])),
+        n.child,
+      ];
+    case 'RelationalLetTable':
+      return ['RelationalLetTable', printName(n.name), n.value, n.body];
+    default:
+      return assertNever(n);
+  }
+}
+
+// ---- rendering --------------------------------------------------------------------------------
+
+const isGroup = (x: Item): x is Group => typeof x === 'object' && 'group' in x;
+
+export interface PrintOptions {
+  /** Text shown as a `;` comment after each node's first line (the typed dump). */
+  readonly annotate?: (node: IR) => string | undefined;
+  /** Line width before a node is broken over several lines. */
+  readonly width?: number;
+}
+
+/** Flat widths of every node, bottom-up on an explicit stack. */
+function flatWidths(root: IR): Map<IR, number> {
+  const widths = new Map<IR, number>();
+  const itemWidth = (x: Item): number | undefined => {
+    if (typeof x === 'string') return x.length;
+    if (isGroup(x)) {
+      let w = 1 + Math.max(0, x.group.length - 1);
+      for (const y of x.group) {
+        const yw = itemWidth(y);
+        if (yw === undefined) return undefined;
+        w += yw;
+      }
+      return w + 1;
+    }
+    return widths.get(x);
+  };
+  const stack: { node: IR; items: readonly Item[]; expanded: boolean }[] = [{ node: root, items: layout(root), expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (widths.has(top.node)) {
+      stack.pop();
+      continue;
+    }
+    if (!top.expanded) {
+      top.expanded = true;
+      const pending: IR[] = [];
+      const collect = (items: readonly Item[]) => {
+        for (const x of items) {
+          if (typeof x === 'string') continue;
+          if (isGroup(x)) collect(x.group);
+          else if (!widths.has(x)) pending.push(x);
+        }
+      };
+      collect(top.items);
+      for (const c of pending) stack.push({ node: c, items: layout(c), expanded: false });
+      continue;
+    }
+    stack.pop();
+    widths.set(top.node, itemWidth({ group: top.items })!);
+  }
+  return widths;
+}
+
+/**
+ * Prints an IR as Hail s-expression text, without a trailing newline. With `annotate`, every
+ * node starts on its own line, preceded by a `;` comment line holding its annotation, so the
+ * output still parses.
+ */
+export function printIR(root: IR, options: PrintOptions = {}): string {
+  const width = options.width ?? WIDTH;
+  const annotate = options.annotate;
+  const widths = flatWidths(root);
+  const out: string[] = [];
+  type Task = { text: string } | { item: Item; indent: number };
+  const tasks: Task[] = [{ item: root, indent: 0 }];
+  const isLeaf = (x: IR) => layout(x).every((y) => typeof y === 'string');
+  const fits = (x: Item, indent: number): boolean => {
+    if (typeof x === 'string') return true;
+    if (annotate) return !isGroup(x) && isLeaf(x);
+    if (!isGroup(x)) return widths.get(x)! + indent <= width;
+    let w = indent + 1;
+    for (const y of x.group) w += (typeof y === 'string' ? y.length : isGroup(y) ? width : widths.get(y)!) + 1;
+    return w <= width;
+  };
+  const writeFlat = (x: Item) => {
+    // Flat output of a subtree, on its own small stack.
+    const st: (Item | ')' | ' ')[] = [x];
+    while (st.length > 0) {
+      const y = st.pop()!;
+      if (typeof y === 'string') {
+        out.push(y);
+      } else {
+        const items = isGroup(y) ? y.group : layout(y);
+        out.push('(');
+        st.push(')');
+        for (let i = items.length - 1; i >= 0; i--) {
+          st.push(items[i]!);
+          if (i > 0) st.push(' ');
+        }
+      }
+    }
+  };
+  while (tasks.length > 0) {
+    const task = tasks.pop()!;
+    if ('text' in task) {
+      out.push(task.text);
+      continue;
+    }
+    const { item, indent } = task;
+    if (annotate && typeof item === 'object' && !isGroup(item)) {
+      const note = annotate(item);
+      if (note !== undefined) out.push(`; ${note}\n${' '.repeat(indent)}`);
+    }
+    if (fits(item, indent)) {
+      writeFlat(item);
+      continue;
+    }
+    const items = isGroup(item) ? item.group : layout(item as IR);
+    let head = 0;
+    while (head < items.length && typeof items[head] === 'string') head++;
+    out.push('(' + items.slice(0, head).join(' '));
+    const inner = Math.min(indent + 2, MAX_INDENT);
+    const rest: Task[] = [];
+    for (let i = head; i < items.length; i++) {
+      rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
+    }
+    rest.push({ text: ')' });
+    for (let i = rest.length - 1; i >= 0; i--) tasks.push(rest[i]!);
+  }
+  return out.join('');
+}

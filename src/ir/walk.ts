@@ -1,0 +1,73 @@
+// Depth-safe traversals. Every pass walks the IR through these, never by native recursion,
+// so a program nested 100,000 levels deep cannot overflow the JavaScript stack.
+
+import { children, withChildren } from './children.js';
+import type { IR } from './nodes.js';
+
+export interface Folder<C, R> {
+  /** The context for child `index`, given the results of the children before it. */
+  enter(node: IR, index: number, ctx: C, done: readonly R[]): C;
+  /** The node's result from its context and its children's results. */
+  leave(node: IR, ctx: C, results: readonly R[]): R;
+}
+
+interface Frame<C, R> {
+  readonly node: IR;
+  readonly ctx: C;
+  readonly kids: readonly IR[];
+  readonly results: R[];
+}
+
+/** A post-order fold with a top-down context, run on an explicit stack. */
+export function fold<C, R>(root: IR, ctx: C, f: Folder<C, R>): R {
+  const stack: Frame<C, R>[] = [{ node: root, ctx, kids: children(root), results: [] }];
+  let last: R | undefined;
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    const i = top.results.length;
+    if (i < top.kids.length) {
+      const kid = top.kids[i]!;
+      stack.push({ node: kid, ctx: f.enter(top.node, i, top.ctx, top.results), kids: children(kid), results: [] });
+      continue;
+    }
+    last = f.leave(top.node, top.ctx, top.results);
+    stack.pop();
+    if (stack.length === 0) return last;
+    stack[stack.length - 1]!.results.push(last);
+  }
+}
+
+/** Rebuilds bottom-up: `f` sees each node with its children already rewritten. */
+export function rewriteBottomUp(root: IR, f: (node: IR) => IR): IR {
+  return fold<null, IR>(root, null, {
+    enter: () => null,
+    leave: (node, _ctx, results) => f(withChildren(node, results)),
+  });
+}
+
+/** Pre-order visit of every node; `f` returning false skips that node's children. */
+export function forEachNode(root: IR, f: (node: IR, depth: number) => boolean | void): void {
+  const stack: [IR, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (f(node, depth) === false) continue;
+    const kids = children(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, depth + 1]);
+  }
+}
+
+export function countNodes(root: IR): number {
+  let n = 0;
+  forEachNode(root, () => {
+    n++;
+  });
+  return n;
+}
+
+export function maxDepth(root: IR): number {
+  let d = 0;
+  forEachNode(root, (_n, depth) => {
+    if (depth > d) d = depth;
+  });
+  return d + 1;
+}
