@@ -45,12 +45,13 @@ export interface Bind {
   readonly source: BindSource;
 }
 
-type Resolve<T> = (node: IR, bind: Bind, scope: Scope | 'rel') => T;
+/** `ordinal` is the bind's position among those the node adds at once (ArraySort's l, r). */
+type Resolve<T> = (node: IR, bind: Bind, scope: Scope | 'rel', ordinal: number) => T;
 
 function add<T>(m: Scoped<T>, node: IR, binds: readonly Bind[], resolve: Resolve<T>, scope: Scope | 'rel'): Scoped<T> {
   if (binds.length === 0) return m;
   return m.withMutations((mm) => {
-    for (const b of binds) mm.set(b.name, resolve(node, b, scope));
+    binds.forEach((b, k) => mm.set(b.name, resolve(node, b, scope, k)));
   });
 }
 

@@ -8,7 +8,9 @@
 
 import type { IR, TableReader, TableWriter } from './nodes.js';
 import { assertNever } from './nodes.js';
+import { children } from './children.js';
 import { isDenseTuple, type TableType, type Type } from './types.js';
+import { fold } from './walk.js';
 import { encodeJson } from './value.js';
 
 const WIDTH = 100;
@@ -323,55 +325,40 @@ export function layout(n: IR): readonly Item[] {
 // ---- rendering --------------------------------------------------------------------------------
 
 const isGroup = (x: Item): x is Group => typeof x === 'object' && 'group' in x;
+/** Atoms and groups of atoms, such as `()` or `(a b)`, never need a line of their own. */
+const isAtomic = (x: Item): boolean => typeof x === 'string' || (isGroup(x) && x.group.every(isAtomic));
 
 export interface PrintOptions {
-  /** Text shown as a `;` comment after each node's first line (the typed dump). */
+  /** Text shown in a `;` comment line before each node (the typed dump). */
   readonly annotate?: (node: IR) => string | undefined;
   /** Line width before a node is broken over several lines. */
   readonly width?: number;
 }
 
-/** Flat widths of every node, bottom-up on an explicit stack. */
-function flatWidths(root: IR): Map<IR, number> {
-  const widths = new Map<IR, number>();
-  const itemWidth = (x: Item): number | undefined => {
-    if (typeof x === 'string') return x.length;
-    if (isGroup(x)) {
-      let w = 1 + Math.max(0, x.group.length - 1);
-      for (const y of x.group) {
-        const yw = itemWidth(y);
-        if (yw === undefined) return undefined;
-        w += yw;
-      }
-      return w + 1;
-    }
-    return widths.get(x);
+/**
+ * Flat text of `items`, taking child nodes' texts from `kids` in order (the children table
+ * lists children in printed order). Returns null when it would exceed `limit` characters.
+ */
+function flatItems(items: readonly Item[], kids: readonly (string | null)[], limit: number): string | null {
+  let k = 0;
+  let bad = false;
+  const one = (x: Item): string => {
+    if (typeof x === 'string') return x;
+    if (isGroup(x)) return `(${x.group.map(one).join(' ')})`;
+    const t = kids[k++];
+    if (t === null || t === undefined) bad = true;
+    return t ?? '';
   };
-  const stack: { node: IR; items: readonly Item[]; expanded: boolean }[] = [{ node: root, items: layout(root), expanded: false }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (widths.has(top.node)) {
-      stack.pop();
-      continue;
-    }
-    if (!top.expanded) {
-      top.expanded = true;
-      const pending: IR[] = [];
-      const collect = (items: readonly Item[]) => {
-        for (const x of items) {
-          if (typeof x === 'string') continue;
-          if (isGroup(x)) collect(x.group);
-          else if (!widths.has(x)) pending.push(x);
-        }
-      };
-      collect(top.items);
-      for (const c of pending) stack.push({ node: c, items: layout(c), expanded: false });
-      continue;
-    }
-    stack.pop();
-    widths.set(top.node, itemWidth({ group: top.items })!);
-  }
-  return widths;
+  const text = `(${items.map(one).join(' ')})`;
+  return bad || text.length > limit ? null : text;
+}
+
+/** Flat text of a small subtree (one that fits on a line), computed on demand. */
+function flatText(root: IR, limit: number): string | null {
+  return fold<null, string | null>(root, null, {
+    enter: () => null,
+    leave: (node, _ctx, kids) => flatItems(layout(node), kids, limit),
+  });
 }
 
 /**
@@ -382,37 +369,26 @@ function flatWidths(root: IR): Map<IR, number> {
 export function printIR(root: IR, options: PrintOptions = {}): string {
   const width = options.width ?? WIDTH;
   const annotate = options.annotate;
-  const widths = flatWidths(root);
+  // One bottom-up pass: a node's flat text is kept only where its parent is too wide to be
+  // flat, i.e. for the largest subtrees that print on one line. Memory stays near output size.
+  const flat = new Map<IR, string>();
+  const rootText = fold<null, string | null>(root, null, {
+    enter: () => null,
+    leave: (node, _ctx, kids) => {
+      const items = layout(node);
+      const text = annotate && !items.every(isAtomic) ? null : flatItems(items, kids, width);
+      if (text === null) {
+        const cs = children(node);
+        for (let i = 0; i < cs.length; i++) if (kids[i] !== null) flat.set(cs[i]!, kids[i]!);
+      }
+      return text;
+    },
+  });
+  if (rootText !== null) flat.set(root, rootText);
+
   const out: string[] = [];
   type Task = { text: string } | { item: Item; indent: number };
   const tasks: Task[] = [{ item: root, indent: 0 }];
-  const isLeaf = (x: IR) => layout(x).every((y) => typeof y === 'string');
-  const fits = (x: Item, indent: number): boolean => {
-    if (typeof x === 'string') return true;
-    if (annotate) return !isGroup(x) && isLeaf(x);
-    if (!isGroup(x)) return widths.get(x)! + indent <= width;
-    let w = indent + 1;
-    for (const y of x.group) w += (typeof y === 'string' ? y.length : isGroup(y) ? width : widths.get(y)!) + 1;
-    return w <= width;
-  };
-  const writeFlat = (x: Item) => {
-    // Flat output of a subtree, on its own small stack.
-    const st: (Item | ')' | ' ')[] = [x];
-    while (st.length > 0) {
-      const y = st.pop()!;
-      if (typeof y === 'string') {
-        out.push(y);
-      } else {
-        const items = isGroup(y) ? y.group : layout(y);
-        out.push('(');
-        st.push(')');
-        for (let i = items.length - 1; i >= 0; i--) {
-          st.push(items[i]!);
-          if (i > 0) st.push(' ');
-        }
-      }
-    }
-  };
   while (tasks.length > 0) {
     const task = tasks.pop()!;
     if ('text' in task) {
@@ -420,25 +396,66 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
       continue;
     }
     const { item, indent } = task;
-    if (annotate && typeof item === 'object' && !isGroup(item)) {
-      const note = annotate(item);
-      if (note !== undefined) out.push(`; ${note}\n${' '.repeat(indent)}`);
-    }
-    if (fits(item, indent)) {
-      writeFlat(item);
+    if (typeof item === 'string') {
+      out.push(item);
       continue;
     }
-    const items = isGroup(item) ? item.group : layout(item as IR);
+    if (isGroup(item)) {
+      if (isAtomic(item) || (!annotate && groupWidth(item) + indent <= width)) {
+        out.push(groupText(item));
+        continue;
+      }
+    } else {
+      if (annotate) {
+        const note = annotate(item);
+        if (note !== undefined) out.push(`; ${note}\n${' '.repeat(indent)}`);
+      }
+      const text = flat.get(item);
+      if (text !== undefined && text.length + indent <= width) {
+        out.push(text);
+        continue;
+      }
+      if (text !== undefined) {
+        // Flat on its own but too wide at this indent: its children's texts were not kept.
+        for (const c of children(item)) {
+          if (!flat.has(c)) {
+            const t = flatText(c, width);
+            if (t !== null) flat.set(c, t);
+          }
+        }
+      }
+    }
+    const items = isGroup(item) ? item.group : layout(item);
     let head = 0;
-    while (head < items.length && typeof items[head] === 'string') head++;
-    out.push('(' + items.slice(0, head).join(' '));
+    const headText: string[] = [];
+    while (head < items.length && isAtomic(items[head]!)) headText.push(atomText(items[head++]!));
+    out.push('(' + headText.join(' '));
     const inner = Math.min(indent + 2, MAX_INDENT);
     const rest: Task[] = [];
-    for (let i = head; i < items.length; i++) {
-      rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
-    }
+    for (let i = head; i < items.length; i++) rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
     rest.push({ text: ')' });
     for (let i = rest.length - 1; i >= 0; i--) tasks.push(rest[i]!);
   }
   return out.join('');
+
+  function atomText(x: Item): string {
+    return typeof x === 'string' ? x : groupText(x as Group);
+  }
+  /** A group that prints flat: its node children all have flat texts. */
+  function groupText(g: Group): string {
+    return `(${g.group.map((y) => (typeof y === 'string' ? y : isGroup(y) ? groupText(y) : flat.get(y)!)).join(' ')})`;
+  }
+  function groupWidth(g: Group): number {
+    let w = 1 + g.group.length;
+    for (const y of g.group) {
+      if (typeof y === 'string') w += y.length;
+      else if (isGroup(y)) w += groupWidth(y);
+      else {
+        const t = flat.get(y);
+        if (t === undefined) return Infinity;
+        w += t.length;
+      }
+    }
+    return w;
+  }
 }

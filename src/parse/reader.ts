@@ -54,7 +54,7 @@ export class Reader {
   }
   describe(i = this.pos): string {
     const k = this.toks.kinds[i] as Tok;
-    if (k === Tok.End) return 'end of input';
+    if (k !== Tok.Ident && k !== Tok.Quoted && k !== Tok.Int && k !== Tok.Float && k !== Tok.String) return tokenNames[k];
     const t = this.tokenText(i);
     return `${tokenNames[k]} ${t.length > 40 ? t.slice(0, 37) + '...' : t}`;
   }
@@ -144,7 +144,9 @@ export class Reader {
   float32(): number {
     const at = this.pos;
     const x = this.float64();
-    if (Number.isFinite(x) && Math.abs(x) > 3.4028234663852886e38) this.fail('numberOutOfRange', `${this.tokenText(at)} is outside the Float32 range`, undefined, at);
+    // Out of range means it would round to infinity; the shortest text of the largest float32
+    // (3.4028235e38) is itself a little above it as a float64.
+    if (Number.isFinite(x) && !Number.isFinite(Math.fround(x))) this.fail('numberOutOfRange', `${this.tokenText(at)} is outside the Float32 range`, undefined, at);
     return Math.fround(x);
   }
   string(): string {
@@ -998,6 +1000,16 @@ export function formUsage(kind: Kind): string {
   return forms[kind].usage;
 }
 
+function lineCol(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}
+
 // ---- driver -------------------------------------------------------------------------------------
 
 interface Frame {
@@ -1018,6 +1030,9 @@ export function readIR(text: string): IR {
   const open = (need: Need | null, parent: Frame | undefined): void => {
     if (r.peek() !== Tok.LParen) {
       const what = need === null ? 'a node' : need.table ? 'a table node' : 'a value node';
+      if (parent && r.peek() === Tok.End) {
+        r.fail('unexpectedEnd', `the input ended inside the ${parent.kind} opened at ${lineCol(text, parent.start)}`, `${parent.kind} is written ${forms[parent.kind].usage}`);
+      }
       if (parent && r.atClose()) {
         r.expected(what, `${parent.kind} is written ${forms[parent.kind].usage}`);
       }
@@ -1047,9 +1062,10 @@ export function readIR(text: string): IR {
       open(step.value, top);
       continue;
     }
-    if (!r.atClose()) {
-      r.expected("')'", `${top.kind} is written ${forms[top.kind].usage}`);
+    if (r.peek() === Tok.End) {
+      r.fail('unexpectedEnd', `the input ended inside the ${top.kind} opened at ${lineCol(text, top.start)}`, `add the missing ')'; ${top.kind} is written ${forms[top.kind].usage}`);
     }
+    if (!r.atClose()) r.expected("')'", `${top.kind} is written ${forms[top.kind].usage}`);
     const end = toks.ends[r.pos]!;
     r.pos++;
     const node = step.value as { span?: N.Span };

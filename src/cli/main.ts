@@ -1,0 +1,148 @@
+// The `irc` command line. Exit codes: 0 success, 1 user error, 2 internal error (a bug in irc).
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { diagnostic, InternalError, UserError } from '../diagnostics/diagnostic.js';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { Source } from '../diagnostics/source.js';
+import { isTableIR } from '../ir/nodes.js';
+import { printIR, printTableType, printType } from '../ir/print.js';
+import { parseSource } from '../parse/index.js';
+import { check } from '../passes/pipeline.js';
+import { isTableType } from '../passes/typecheck.js';
+
+const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+interface Io {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly stdin: () => string;
+}
+
+const processIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  stdin: () => readFileSync(0, 'utf8'),
+};
+
+/** The input being compiled, kept so diagnostics can quote it. */
+let current: Source | null = null;
+
+/** Reads FILE, or standard input for `-`. A missing file is a user error, not a crash. */
+function readInput(file: string, io: Io): { name: string; text: string } {
+  try {
+    const name = file === '-' ? '<stdin>' : file;
+    current = new Source(name, file === '-' ? io.stdin() : readFileSync(file, 'utf8'));
+    return { name, text: current.text };
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new UserError([diagnostic('fileNotFound', null, `cannot read '${file}': ${why}`, 'check the path, or pass - to read standard input')]);
+  }
+}
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function program(io: Io): Command {
+  const cmd = new Command('irc')
+    .description('A compiler for Hail-syntax query IR: type-check, format and compile programs.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run irc --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  cmd
+    .command('check')
+    .description('parse and type-check a program; report every error found')
+    .argument('<file>', 'the .ir file, or - for standard input')
+    .action((file: string) => {
+      const { name, text } = readInput(file, io);
+      check(text, name);
+      io.stderr(`${name}: ok\n`);
+    });
+
+  cmd
+    .command('fmt')
+    .description('print a program in canonical formatting')
+    .argument('<file>', 'the .ir file, or - for standard input')
+    .option('-w, --write', 'rewrite the file in place instead of printing it')
+    .option('--check', 'exit 1 if the file is not already formatted')
+    .action((file: string, opts: { write?: boolean; check?: boolean }) => {
+      const { name, text } = readInput(file, io);
+      const formatted = printIR(parseSource(text, name).ir) + '\n';
+      if (opts.check) {
+        if (formatted !== text) {
+          io.stderr(`${name}: not formatted (run irc fmt --write ${file})\n`);
+          throw new Exit(1);
+        }
+        return;
+      }
+      if (opts.write && file !== '-') {
+        if (formatted !== text) {
+          try {
+            writeFileSync(file, formatted);
+          } catch (e) {
+            throw new UserError([diagnostic('fileWrite', null, `cannot write '${file}': ${(e as Error).message}`)]);
+          }
+        }
+        return;
+      }
+      io.stdout(formatted);
+    });
+
+  cmd
+    .command('compile')
+    .description('type-check a program and print it at a stage of the pipeline')
+    .argument('<file>', 'the .ir file, or - for standard input')
+    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type', 'ir')
+    .action((file: string, opts: { emit: string }) => {
+      const { name, text } = readInput(file, io);
+      if (opts.emit !== 'ir' && opts.emit !== 'typed') {
+        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir or typed)\n`);
+        throw new Exit(1);
+      }
+      const checked = check(text, name);
+      if (opts.emit === 'ir') {
+        io.stdout(printIR(checked.ir) + '\n');
+        return;
+      }
+      const annotate = (n: Parameters<typeof isTableIR>[0]) => {
+        const t = checked.types.get(n);
+        if (t === undefined) return undefined;
+        return isTableType(t) ? printTableType(t) : printType(t);
+      };
+      io.stdout(printIR(checked.ir, { annotate }) + '\n');
+    });
+
+  return cmd;
+}
+
+/** Runs the CLI; returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  current = null;
+  try {
+    await program(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 1.
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    if (e instanceof UserError) {
+      io.stderr(renderDiagnostics(e.diagnostics, current) + '\n');
+      const n = e.diagnostics.length;
+      io.stderr(`${n} error${n === 1 ? '' : 's'}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    const detail = e instanceof InternalError && e.context ? `\n${e.context}` : '';
+    io.stderr(`irc: internal error: ${err?.message ?? String(e)}${detail}\nThis is a bug in irc, not in your program. Please report it with the input that caused it.\n`);
+    if (process.env.IRC_DEBUG) io.stderr(`${err?.stack ?? ''}\n`);
+    return 2;
+  }
+}
+

@@ -1,0 +1,18 @@
+// irc-compiler: the library API.
+
+export * from './ir/types.js';
+export * from './ir/nodes.js';
+export * as build from './ir/build.js';
+export { children, withChildren, allKinds } from './ir/children.js';
+export { fold, rewriteBottomUp, forEachNode, countNodes, maxDepth, type Folder } from './ir/walk.js';
+export { childEnv, emptyEnv, type Env, type Bind, type BindSource } from './ir/binds.js';
+export { equalIR } from './ir/equal.js';
+export { printIR, printType, printTableType, printName, type PrintOptions } from './ir/print.js';
+export { decodeJson, encodeJson, compareValues, type Value, ValueError } from './ir/value.js';
+export { parse, parseSource, MAX_NESTING, MAX_TYPE_NESTING, type Parsed } from './parse/index.js';
+export { typecheck, typeOf, isTableType, type TypeInfo, type TypecheckOptions, type AnyType } from './passes/typecheck.js';
+export { check, type Checked } from './passes/pipeline.js';
+export { codes, type CodeName, type CodeInfo } from './diagnostics/codes.js';
+export { diagnostic, UserError, InternalError, type Diagnostic } from './diagnostics/diagnostic.js';
+export { Source } from './diagnostics/source.js';
+export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.js';

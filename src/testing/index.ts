@@ -1,0 +1,2 @@
+// Public testing API (irc-compiler/testing).
+export * from './arbitraries.js';

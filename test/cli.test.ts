@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { countNodes } from '../src/ir/walk.js';
+import { parse } from '../src/parse/index.js';
+import { runCli } from './util.js';
+
+describe('irc CLI', () => {
+  test('--help lists the commands and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['check', 'fmt', 'compile']) expect(r.stdout).toContain(c);
+  });
+
+  test('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  test('check accepts a good program', async () => {
+    const r = await runCli(['check', 'examples/aggregate.ir']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('ok');
+  });
+
+  test('check reads standard input with -', async () => {
+    const r = await runCli(['check', '-'], '(ApplyBinaryPrimOp Add (I32 1) (I64 2))');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^<stdin>:1:1: error IRC2\d{3}: /);
+  });
+
+  test('a missing file is a user error with a code, not a crash', async () => {
+    const r = await runCli(['check', 'no/such/file.ir']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('IRC9001');
+    expect(r.stderr).toContain("cannot read 'no/such/file.ir'");
+  });
+
+  test('an unknown command or option exits 1 with usage help', async () => {
+    expect((await runCli(['frobnicate'])).code).toBe(1);
+    expect((await runCli(['compile', 'examples/aggregate.ir', '--emit', 'asm'])).code).toBe(1);
+  });
+
+  test('fmt prints canonical formatting, and is a fixpoint', async () => {
+    const r = await runCli(['fmt', '-'], '(Let eval x (I32 5)\n\n   (ApplyBinaryPrimOp   Add (Ref x) (I32 1)))  ; six');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('(Let eval x (I32 5) (ApplyBinaryPrimOp Add (Ref x) (I32 1)))\n');
+    const again = await runCli(['fmt', '-'], r.stdout);
+    expect(again.stdout).toBe(r.stdout);
+  });
+
+  test('fmt --write rewrites the file; fmt --check reports unformatted files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irc-'));
+    const file = join(dir, 'p.ir');
+    writeFileSync(file, '(MakeStruct (a (I32 1))   (b (Str "x")))');
+    expect((await runCli(['fmt', '--check', file])).code).toBe(1);
+    expect((await runCli(['fmt', '--write', file])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('(MakeStruct (a (I32 1)) (b (Str "x")))\n');
+    expect((await runCli(['fmt', '--check', file])).code).toBe(0);
+  });
+
+  test('compile --emit ir prints the checked program', async () => {
+    const r = await runCli(['compile', 'examples/count-filter.ir', '--emit', 'ir']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(TableCount');
+  });
+
+  test('compile --emit typed annotates every node with its type, and still parses', async () => {
+    const r = await runCli(['compile', 'examples/aggregate.ir', '--emit', 'typed']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('; Struct{n:Int64,s:Int64}\n(TableAggregate');
+    expect(r.stdout).toContain('; Table{global:Struct{},key:[idx],row:Struct{idx:Int32}}');
+    const notes = (r.stdout.match(/^\s*; /gm) ?? []).length;
+    expect(notes).toBe(countNodes(parse(r.stdout)));
+    const back = await runCli(['check', '-'], r.stdout);
+    expect(back.code).toBe(0);
+  });
+});

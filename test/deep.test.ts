@@ -1,0 +1,79 @@
+// Depth and size: deep programs must parse, check and print without a stack overflow, and
+// deeper than the documented limit gives a diagnostic, never a RangeError.
+
+import { describe, expect, test } from 'vitest';
+import { UserError } from '../src/diagnostics/diagnostic.js';
+import { equalIR } from '../src/ir/equal.js';
+import { printIR } from '../src/ir/print.js';
+import { countNodes, maxDepth } from '../src/ir/walk.js';
+import { MAX_NESTING, parse } from '../src/parse/index.js';
+import { typecheck } from '../src/passes/typecheck.js';
+import { addChain, balancedAdds, ifChain, runCli } from './util.js';
+
+function roundTrip(text: string) {
+  const ir = parse(text);
+  const info = typecheck(ir);
+  expect(info.diagnostics).toEqual([]);
+  const printed = printIR(ir);
+  const again = parse(printed);
+  expect(equalIR(ir, again)).toBe(true);
+  return { ir, info, printed };
+}
+
+describe('deep programs', () => {
+  test('a 10,000-deep If chain parses, type-checks and prints', () => {
+    const { ir, info } = roundTrip(ifChain(10_000));
+    expect(maxDepth(ir)).toBeGreaterThan(10_000);
+    expect(info.types.get(ir)).toEqual({ kind: 'Int32' });
+  });
+
+  test('a 10,000-deep Add chain parses, type-checks and prints', () => {
+    const { ir } = roundTrip(addChain(10_000));
+    expect(maxDepth(ir)).toBe(10_001);
+  });
+
+  test('printing a deep program stays linear in size (indentation is capped)', () => {
+    const small = roundTrip(addChain(10_000)).printed.length;
+    const large = roundTrip(addChain(20_000)).printed.length;
+    expect(large / small).toBeLessThan(2.1);
+  });
+
+  test(`nesting up to the limit (${MAX_NESTING}) works`, () => {
+    const ir = parse(addChain(MAX_NESTING - 1));
+    expect(maxDepth(ir)).toBe(MAX_NESTING);
+    expect(typecheck(ir).diagnostics).toEqual([]);
+  });
+
+  test('nesting past the limit is a diagnostic, not a RangeError', () => {
+    let err: unknown;
+    try {
+      parse(addChain(MAX_NESTING + 5));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).diagnostics[0]!.code).toBe('IRC1014');
+  });
+
+  test('the CLI reports a too-deep program with exit code 1', async () => {
+    const r = await runCli(['check', '-'], addChain(MAX_NESTING + 1));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('IRC1014');
+  });
+
+  test('deeply nested types are a diagnostic too', () => {
+    const t = 'Array['.repeat(5000) + 'Int32' + ']'.repeat(5000);
+    expect(() => parse(`(NA ${t})`)).toThrow(UserError);
+  });
+});
+
+describe('large programs', () => {
+  test('a 1,000,000-node program goes through parse, check and print', () => {
+    const text = balancedAdds(500_000);
+    const ir = parse(text);
+    expect(countNodes(ir)).toBe(999_999);
+    expect(typecheck(ir).diagnostics).toEqual([]);
+    const printed = printIR(ir);
+    expect(printed.length).toBeGreaterThan(text.length / 2);
+  }, 120_000);
+});
