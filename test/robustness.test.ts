@@ -34,17 +34,26 @@ function survive(text: string): 'ok' | 'syntax' | 'type' {
   return info.diagnostics.length === 0 ? 'ok' : 'type';
 }
 
-const alphabet = ['(', ')', '[', ']', '{', '}', ',', ':', '+', '"', '`', '\\', ';', '\n', ' ', '-', '.', '0', '9', 'e',
+const alphabet = ['(', ')', '[', ']', '{', '}', ',', ':', '+', '"', '`', '\\', ';', '\n', ' ', '-', '.', '..', '0', '9', 'e', '-.', '+.',
   'I32', 'If', 'Let', 'eval', 'agg', 'Ref', 'x', 'row', 'None', 'True', 'Struct', 'Array', 'Int32', 'TableRange',
   'MakeStruct', 'ApplyAggOp', 'Sum', 'nan', 'inf', '\u00e9', '\ud83d\ude00', '\u0000'];
 const tokenSoup = fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((xs) => xs.join(''));
 
 const mutation = fc.record({
-  kind: fc.constantFrom('delete', 'insert', 'replace', 'duplicate', 'truncate'),
+  kind: fc.constantFrom('delete', 'insert', 'replace', 'duplicate', 'truncate', 'swap', 'swap'),
   at: fc.nat(),
   len: fc.integer({ min: 1, max: 12 }),
   text: fc.oneof(fc.constantFrom(...alphabet), fc.string({ maxLength: 4 })),
 });
+
+// Words swapped for others of the same syntax class: the text still parses, the types often break.
+const swaps: Record<string, string[]> = {
+  I32: ['I64', 'F64'], I64: ['I32', 'F32'], F64: ['I32', 'F32'], F32: ['F64'],
+  Int32: ['Int64', 'String'], Int64: ['Int32', 'Float64'], Float64: ['Int32', 'Boolean'], String: ['Int32'],
+  Boolean: ['Int32'], True: ['False'], Add: ['BitAnd', 'Multiply'], EQ: ['Compare', 'LT'], Sum: ['Count', 'Collect'],
+  row: ['global'], idx: ['y'],
+};
+const swapWord = new RegExp(`\\b(${Object.keys(swaps).join('|')})\\b`, 'g');
 
 function mutate(src: string, ms: readonly { kind: string; at: number; len: number; text: string }[]): string {
   let s = src;
@@ -66,12 +75,29 @@ function mutate(src: string, ms: readonly { kind: string; at: number; len: numbe
       case 'truncate':
         s = s.slice(0, i);
         break;
+      case 'swap': {
+        const hits = [...s.matchAll(swapWord)];
+        if (hits.length === 0) break;
+        const h = hits[m.at % hits.length]!;
+        const alts = swaps[h[1]!]!;
+        s = s.slice(0, h.index) + alts[m.len % alts.length] + s.slice(h.index! + h[1]!.length);
+        break;
+      }
     }
   }
   return s;
 }
 
 describe('robustness', () => {
+  test('malformed numbers are diagnostics', () => {
+    for (const t of ['(F64 ..5)', '(F64 1..5)', '(F64 -.)', '(F64 +.e5)', '(F64 .)', '(I32 --1)', '(F64 1e)']) {
+      expect(() => parse(t), t).toThrow(UserError);
+    }
+    expect(Object.is((parse('(F64 -0)') as { value: number }).value, 0)).toBe(true);
+    expect(Object.is((parse('(F64 -0.0)') as { value: number }).value, -0)).toBe(true);
+    expect((parse('(F64 +.5)') as { value: number }).value).toBe(0.5);
+  });
+
   test('random text gives diagnostics, never a crash', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }), tokenSoup), (t) => {
       survive(t);

@@ -150,7 +150,9 @@ export function tokenize(text: string): Tokens {
       push(c === 96 ? Tok.Quoted : Tok.String, start, i);
       continue;
     }
-    if (isDigit(c) || ((c === 45 || c === 43 || c === 46) && (isDigit(text.charCodeAt(i + 1)) || (text.charCodeAt(i + 1) === 46 && isDigit(text.charCodeAt(i + 2)))))) {
+    const sign = c === 45 || c === 43;
+    const next = text.charCodeAt(i + 1);
+    if (isDigit(c) || ((sign || c === 46) && isDigit(next)) || (sign && next === 46 && isDigit(text.charCodeAt(i + 2)))) {
       // Hail: floats are [+-]?\d+(\.\d+)?[eE][+-]?\d+ or [+-]?\d*\.\d+; integers -?\d+.
       let j = i;
       if (c === 45 || c === 43) j++;
@@ -171,6 +173,7 @@ export function tokenize(text: string): Tokens {
           j = k;
         }
       }
+      if (!isFloat && j === start + 1 && c === 46) fail('unexpectedChar', start, j, "a number cannot start with '.' unless digits follow");
       if (!isFloat && c === 43) {
         // `+5` is the punctuation `+` then an integer, as in Hail.
         push(Tok.Plus, i, i + 1);

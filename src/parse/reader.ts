@@ -61,6 +61,9 @@ export class Reader {
   fail(name: CodeName, message: string, hint?: string, at = this.pos): never {
     throw new UserError([diagnostic(name, { start: this.toks.starts[at]!, end: this.toks.ends[at]! }, message, hint)]);
   }
+  failSpan(name: CodeName, start: number, end: number, message: string, hint?: string): never {
+    throw new UserError([diagnostic(name, { start, end }, message, hint)]);
+  }
   expected(what: string, hint?: string): never {
     if (this.peek() === Tok.End) this.fail('unexpectedEnd', `expected ${what} but the input ended`, hint ?? 'a closing parenthesis may be missing');
     return this.fail('unexpectedToken', `expected ${what} but found ${this.describe()}`, hint);
@@ -129,7 +132,8 @@ export class Reader {
     const k = this.peek();
     if (k === Tok.Float || k === Tok.Int) {
       const t = this.tokenText(this.pos++);
-      return t === '-inf' ? -Infinity : Number(t);
+      // An integer read as a float is a whole number first, as in Hail: `-0` is 0.0, not -0.0.
+      return t === '-inf' ? -Infinity : k === Tok.Int ? Number(t) + 0 : Number(t);
     }
     if (k === Tok.Ident) {
       const w = this.tokenText();
@@ -1000,16 +1004,6 @@ export function formUsage(kind: Kind): string {
   return forms[kind].usage;
 }
 
-function lineCol(text: string, offset: number): string {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return `line ${line}, column ${offset - start + 1}`;
-}
-
 // ---- driver -------------------------------------------------------------------------------------
 
 interface Frame {
@@ -1031,7 +1025,7 @@ export function readIR(text: string): IR {
     if (r.peek() !== Tok.LParen) {
       const what = need === null ? 'a node' : need.table ? 'a table node' : 'a value node';
       if (parent && r.peek() === Tok.End) {
-        r.fail('unexpectedEnd', `the input ended inside the ${parent.kind} opened at ${lineCol(text, parent.start)}`, `${parent.kind} is written ${forms[parent.kind].usage}`);
+        r.failSpan('unexpectedEnd', parent.start, parent.start + 1, `this ${parent.kind} is never finished: the input ends first`, `${parent.kind} is written ${forms[parent.kind].usage}`);
       }
       if (parent && r.atClose()) {
         r.expected(what, `${parent.kind} is written ${forms[parent.kind].usage}`);
@@ -1063,7 +1057,7 @@ export function readIR(text: string): IR {
       continue;
     }
     if (r.peek() === Tok.End) {
-      r.fail('unexpectedEnd', `the input ended inside the ${top.kind} opened at ${lineCol(text, top.start)}`, `add the missing ')'; ${top.kind} is written ${forms[top.kind].usage}`);
+      r.failSpan('unexpectedEnd', top.start, top.start + 1, `this ${top.kind} is never closed: the input ends first`, `add the missing ')'; ${top.kind} is written ${forms[top.kind].usage}`);
     }
     if (!r.atClose()) r.expected("')'", `${top.kind} is written ${forms[top.kind].usage}`);
     const end = toks.ends[r.pos]!;

@@ -79,11 +79,12 @@ function float64(n: Node): number {
   // An integer becomes a float as in Hail (a Long, then a Double), so `-0` reads as 0.0.
   return /^-?\d+$/.test(s) ? Number(s) + 0 : Number(s);
 }
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** Out of range means rounding to an infinity: 3.4028235e38 is the largest float32, written short. */
 function float32(n: Node): number {
   const x = float64(n);
-  if (Number.isFinite(x) && Math.abs(x) > FLOAT32_MAX) fail('numberOutOfRange', spanOf(n), `${n.sourceString} is out of range for Float32`);
-  return Math.fround(x);
+  const f = Math.fround(x);
+  if (Number.isFinite(x) && !Number.isFinite(f)) fail('numberOutOfRange', spanOf(n), `${n.sourceString} is out of range for Float32`);
+  return f;
 }
 
 // ---- readers and writers [ext] ---------------------------------------------------------------
