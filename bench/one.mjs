@@ -15,16 +15,18 @@ const parseMs = [];
 const checkMs = [];
 const printMs = [];
 let nodes = 0;
+let outChars = 0;
 let heapPeak = 0;
 // Untimed runs first, so small sizes measure compiled code rather than JIT warm-up.
-for (let i = 0; i < (n <= 10_000 ? 5 : reps > 1 ? 1 : 0); i++) printIR(parse(text));
+for (let i = 0; i < (n <= 10_000 ? 5 : n <= 100_000 ? 1 : 0); i++) printIR(parse(text));
 for (let i = 0; i < reps; i++) {
   globalThis.gc?.();
   const [pt, ir] = time(() => parse(text));
   const [ct, info] = time(() => typecheck(ir));
   if (info.diagnostics.length > 0) throw new Error(`benchmark program does not type-check: ${info.diagnostics[0].message}`);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-  const [wt] = time(() => printIR(ir));
+  const [wt, printed] = time(() => printIR(ir));
+  outChars = printed.length;
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   nodes = countNodes(ir);
   parseMs.push(pt);
@@ -32,7 +34,7 @@ for (let i = 0; i < reps; i++) {
   printMs.push(wt);
 }
 console.log(JSON.stringify({
-  shape, target: n, nodes, chars: text.length,
+  shape, target: n, nodes, chars: text.length, outChars,
   parse: median(parseMs), check: median(checkMs), print: median(printMs),
   heapMB: heapPeak / 2 ** 20, rssMB: process.resourceUsage().maxRSS / 1024,
 }));

@@ -340,6 +340,13 @@ export interface PrintOptions {
  * lists children in printed order). Returns null when it would exceed `limit` characters.
  */
 function flatItems(items: readonly Item[], kids: readonly (string | null)[], limit: number): string | null {
+  // Most wide nodes are rejected here, before any text is built.
+  let width = 0;
+  for (const t of kids) {
+    if (t === null) return null;
+    width += t.length + 1;
+  }
+  if (width > limit) return null;
   let k = 0;
   let bad = false;
   const one = (x: Item): string => {

@@ -8,6 +8,7 @@
 
 import type { CodeName } from '../diagnostics/codes.js';
 import { diagnostic, UserError } from '../diagnostics/diagnostic.js';
+import { nearest } from '../diagnostics/suggest.js';
 import * as N from '../ir/nodes.js';
 import type { IR, Kind, TableIR, ValueIR } from '../ir/nodes.js';
 import {
@@ -291,33 +292,10 @@ export class Reader {
 
 const typeNames = ['Boolean', 'Int32', 'Int64', 'Int', 'Float32', 'Float64', 'String', 'Void', 'Array', 'Stream', 'Set', 'Dict', 'Tuple', 'TupleSubset', 'Struct'];
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
-}
-
 /** "did you mean X?" when a known word is close, else the list of known words. */
 export function hintFor(w: string, known: readonly string[], listIntro: string): string {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const dist = editDistance(w, k);
-    if (dist < bestD) {
-      bestD = dist;
-      best = k;
-    }
-  }
-  if (best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3))) return `did you mean '${best}'?`;
-  return `${listIntro}: ${known.join(', ')}`;
+  const near = nearest(w, known, true);
+  return near !== undefined ? `did you mean '${near}'?` : `${listIntro}: ${known.join(', ')}`;
 }
 
 // ---- readers and writers [ext] ---------------------------------------------------------------

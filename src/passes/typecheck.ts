@@ -51,6 +51,7 @@ import {
   type Type,
 } from '../ir/types.js';
 import { children } from '../ir/children.js';
+import { nearest } from '../diagnostics/suggest.js';
 import { fold } from '../ir/walk.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import { InternalError, UserError, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -123,36 +124,6 @@ const list = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
 const fieldNames = (s: StructType) => s.fields.map((f) => f.name);
 
 /** How far apart two names are (edits, counting a swap of neighbours as one), for hints. */
-function editDistance(a: string, b: string): number {
-  // Rows i-2, i-1 and i of the table.
-  let before: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
-      cur[j] = d;
-    }
-    before = prev;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-function nearest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(name.length / 3)) + 1; // only names this close count
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
 /** At most `n` keys of a scope, so hints stay short and cheap in huge scopes. */
 function someKeys<T>(m: IMap<string, T>, n: number): string[] {
   const out: string[] = [];
