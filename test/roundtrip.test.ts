@@ -61,6 +61,8 @@ describe('print/parse round trip', () => {
     expect(printF64(-Infinity)).toBe('neginf');
     expect(printF64(3)).toBe('3.0');
     expect(printF32(Math.fround(0.1))).toBe('0.1');
+    // Hail checks F32 literals against Float.MaxValue as doubles.
+    expect(Number(printF32(Math.fround(3.4028234663852886e38)))).toBeLessThanOrEqual(3.4028234663852886e38);
   });
 
   test('names print bare only when the lexer reads them back unchanged', () => {

@@ -54,12 +54,17 @@ export function printF64(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
-/** The shortest decimal that reads back as the same float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The shortest decimal that reads back as the same float32. Hail range-checks the decimal as a
+ * double, so near the largest float32 the decimal must not exceed it (3.4028235e38 would).
+ */
 export function printF32(x: number): string {
   if (!Number.isFinite(x) || x === 0) return printF64(x);
   for (let p = 1; p <= 9; p++) {
     const y = Number(x.toPrecision(p));
-    if (Math.fround(y) === x) return printF64(y);
+    if (Math.fround(y) === x && Math.abs(y) <= FLOAT32_MAX) return printF64(y);
   }
   return printF64(x);
 }
