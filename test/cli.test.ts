@@ -47,9 +47,21 @@ describe('irc CLI', () => {
   test('fmt prints canonical formatting, and is a fixpoint', async () => {
     const r = await runCli(['fmt', '-'], '(Let eval x (I32 5)\n\n   (ApplyBinaryPrimOp   Add (Ref x) (I32 1)))  ; six');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('(Let eval x (I32 5) (ApplyBinaryPrimOp Add (Ref x) (I32 1)))\n');
+    expect(r.stdout).toBe('(Let eval x (I32 5) (ApplyBinaryPrimOp Add (Ref x) (I32 1)))\n; six\n');
     const again = await runCli(['fmt', '-'], r.stdout);
     expect(again.stdout).toBe(r.stdout);
+  });
+
+  test('fmt keeps every comment, before the node that follows it', async () => {
+    const text = '; top\n(MakeStruct ; after head\n  (a (I32 1))\n  ; before b\n  (b (If (True) ; cond\n (I32 2) (I32 3))))\n; the end\n';
+    const r = await runCli(['fmt', '-'], text);
+    expect(r.code).toBe(0);
+    for (const c of ['; top', '; after head', '; before b', '; cond', '; the end']) expect(r.stdout).toContain(c);
+    // A comment goes with the next node: the If, inside the field (b ...).
+    expect(r.stdout.indexOf('; before b')).toBeLessThan(r.stdout.indexOf('(If'));
+    expect(r.stdout.indexOf('; cond')).toBeLessThan(r.stdout.indexOf('(I32 2)'));
+    expect((await runCli(['fmt', '-'], r.stdout)).stdout).toBe(r.stdout);
+    expect((await runCli(['check', '-'], r.stdout)).code).toBe(0);
   });
 
   test('fmt --write rewrites the file; fmt --check reports unformatted files', async () => {

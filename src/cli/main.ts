@@ -7,7 +7,7 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
 import { printIR, printTableType, printType } from '../ir/print.js';
-import { parseSource } from '../parse/index.js';
+import { parseWithComments } from '../parse/index.js';
 import { check } from '../passes/pipeline.js';
 import { isTableType } from '../passes/typecheck.js';
 
@@ -72,7 +72,8 @@ function program(io: Io): Command {
     .option('--check', 'exit 1 if the file is not already formatted')
     .action((file: string, opts: { write?: boolean; check?: boolean }) => {
       const { name, text } = readInput(file, io);
-      const formatted = printIR(parseSource(text, name).ir) + '\n';
+      const { ir, comments } = parseWithComments(text);
+      const formatted = printIR(ir, { comments }) + '\n';
       if (opts.check) {
         if (formatted !== text) {
           io.stderr(`${name}: not formatted (run irc fmt --write ${file})\n`);

@@ -338,6 +338,8 @@ export interface PrintOptions {
   readonly annotate?: (node: IR) => string | undefined;
   /** Line width before a node is broken over several lines. */
   readonly width?: number;
+  /** `;` comments to print on their own lines before a node, and after the program. */
+  readonly comments?: { readonly leading: ReadonlyMap<IR, readonly string[]>; readonly trailing: readonly string[] };
 }
 
 /**
@@ -381,6 +383,7 @@ function flatText(root: IR, limit: number): string | null {
 export function printIR(root: IR, options: PrintOptions = {}): string {
   const width = options.width ?? WIDTH;
   const annotate = options.annotate;
+  const leading = options.comments?.leading;
   // One bottom-up pass: a node's flat text is kept only where its parent is too wide to be
   // flat, i.e. for the largest subtrees that print on one line. Memory stays near output size.
   const flat = new Map<IR, string>();
@@ -388,7 +391,9 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
     enter: () => null,
     leave: (node, _ctx, kids) => {
       const items = layout(node);
-      const text = annotate && !items.every(isAtomic) ? null : flatItems(items, kids, width);
+      // A child with comments needs lines of its own, so its parent cannot be flat.
+      const commented = leading !== undefined && leading.size > 0 && children(node).some((c) => leading.has(c));
+      const text = (annotate && !items.every(isAtomic)) || commented ? null : flatItems(items, kids, width);
       if (text === null) {
         const cs = children(node);
         for (let i = 0; i < cs.length; i++) if (kids[i] !== null) flat.set(cs[i]!, kids[i]!);
@@ -418,6 +423,7 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
         continue;
       }
     } else {
+      for (const line of leading?.get(item) ?? []) out.push(`${line}\n${' '.repeat(indent)}`);
       if (annotate) {
         const note = annotate(item);
         if (note !== undefined) out.push(`; ${note}\n${' '.repeat(indent)}`);
@@ -442,12 +448,21 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
     const headText: string[] = [];
     while (head < items.length && isAtomic(items[head]!)) headText.push(atomText(items[head++]!));
     out.push('(' + headText.join(' '));
-    const inner = Math.min(indent + 2, MAX_INDENT);
     const rest: Task[] = [];
-    for (let i = head; i < items.length; i++) rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
+    let inner = Math.min(indent + 2, MAX_INDENT);
+    let i = head;
+    const first = items[head];
+    if (head === 0 && first !== undefined && !annotate && !(typeof first === 'object' && !isGroup(first) && leading?.has(first))) {
+      // A group of nodes, like an aggregator's arguments, opens on its first node: `((Ref x)`.
+      inner = Math.min(indent + 1, MAX_INDENT);
+      rest.push({ item: first, indent: inner });
+      i++;
+    }
+    for (; i < items.length; i++) rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
     rest.push({ text: ')' });
     for (let i = rest.length - 1; i >= 0; i--) tasks.push(rest[i]!);
   }
+  for (const line of options.comments?.trailing ?? []) out.push(`\n${line}`);
   return out.join('');
 
   function atomText(x: Item): string {
@@ -464,7 +479,7 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
       else if (isGroup(y)) w += groupWidth(y);
       else {
         const t = flat.get(y);
-        if (t === undefined) return Infinity;
+        if (t === undefined || leading?.has(y)) return Infinity;
         w += t.length;
       }
     }

@@ -3,9 +3,9 @@
 
 import { Source } from '../diagnostics/source.js';
 import type { IR } from '../ir/nodes.js';
-import { readIR } from './reader.js';
+import { readIR, readIRWithComments, type Comments } from './reader.js';
 
-export { MAX_NESTING, MAX_TYPE_NESTING, formUsage } from './reader.js';
+export { MAX_NESTING, MAX_TYPE_NESTING, formUsage, type Comments } from './reader.js';
 
 /** Parses one program. Throws `UserError` (with a located diagnostic) on malformed input. */
 export function parse(text: string): IR {
@@ -19,4 +19,9 @@ export interface Parsed {
 
 export function parseSource(text: string, name = '<input>'): Parsed {
   return { ir: readIR(text), source: new Source(name, text) };
+}
+
+/** Parses one program and keeps its `;` comments, attached to the nodes they precede. */
+export function parseWithComments(text: string): { ir: IR; comments: Comments } {
+  return readIRWithComments(text);
 }

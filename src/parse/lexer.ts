@@ -68,6 +68,8 @@ export interface Tokens {
   readonly kinds: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
+  /** `;` comments as [start, end) ranges, in order: kept so `irc fmt` can print them back. */
+  readonly comments: readonly (readonly [number, number])[];
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -101,6 +103,7 @@ export function tokenize(text: string): Tokens {
   const fail = (name: 'unexpectedChar' | 'unterminatedString' | 'badEscape', s: number, e: number, msg: string, hint?: string): never => {
     throw new UserError([diagnostic(name, { start: s, end: e }, msg, hint)]);
   };
+  const comments: [number, number][] = [];
   const len = text.length;
   let i = 0;
   while (i < len) {
@@ -110,7 +113,9 @@ export function tokenize(text: string): Tokens {
       continue;
     }
     if (c === 59 /* ; */) {
+      const from = i;
       while (i < len && text.charCodeAt(i) !== 10) i++;
+      comments.push([from, text.charCodeAt(i - 1) === 13 ? i - 1 : i]);
       continue;
     }
     const start = i;
@@ -201,7 +206,7 @@ export function tokenize(text: string): Tokens {
       isIdPart(c) || cp > 127 ? 'names with other characters must be written in backticks: `like this`' : undefined);
   }
   push(Tok.End, len, len);
-  return { count: n, kinds, starts, ends };
+  return { count: n, kinds, starts, ends, comments };
 }
 
 /** The text of a string or backticked token, escapes resolved. */

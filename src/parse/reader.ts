@@ -24,6 +24,7 @@ import {
   type TupleField,
 } from '../ir/types.js';
 import { decodeJson, INT64_MAX, INT64_MIN, ValueError } from '../ir/value.js';
+import { forEachNode } from '../ir/walk.js';
 import { Tok, tokenize, tokenNames, unquote, type Tokens } from './lexer.js';
 
 /** Deepest node nesting accepted; deeper input gets `IRC1014` rather than exhausting memory. */
@@ -992,9 +993,40 @@ interface Frame {
   resume: IR | undefined;
 }
 
+/** Comments, attached to the node that follows each (or trailing, after the last node). */
+export interface Comments {
+  readonly leading: ReadonlyMap<IR, readonly string[]>;
+  readonly trailing: readonly string[];
+}
+
+/** Parses one program, keeping its comments (for `irc fmt`). */
+export function readIRWithComments(text: string): { ir: IR; comments: Comments } {
+  const toks = tokenize(text);
+  const ir = readTokens(text, toks);
+  const leading = new Map<IR, string[]>();
+  const trailing: string[] = [];
+  let c = 0;
+  const cs = toks.comments;
+  // Nodes in pre-order start in source order, so one merge pass attaches every comment.
+  forEachNode(ir, (node) => {
+    const start = node.span!.start;
+    while (c < cs.length && cs[c]![0] < start) {
+      const list = leading.get(node) ?? [];
+      list.push(text.slice(cs[c]![0], cs[c]![1]));
+      leading.set(node, list);
+      c++;
+    }
+  });
+  for (; c < cs.length; c++) trailing.push(text.slice(cs[c]![0], cs[c]![1]));
+  return { ir, comments: { leading, trailing } };
+}
+
 /** Parses one program (a value or table node). Throws `UserError` with one diagnostic. */
 export function readIR(text: string): IR {
-  const toks = tokenize(text);
+  return readTokens(text, tokenize(text));
+}
+
+function readTokens(text: string, toks: Tokens): IR {
   const r: Reader = new Reader(text, toks);
   if (r.peek() === Tok.End) r.fail('emptyProgram', 'the input holds no program', 'a program is one node, such as (I32 1)');
   const stack: Frame[] = [];
