@@ -95,7 +95,7 @@ export function makeAggregator(op: AggOp, initArgs: readonly Value[], seqTypes: 
     case 'Count':
       return new Count();
     case 'Sum':
-      return resultType.kind === 'Int64' ? new Int64Fold('Sum', 0n, (a, b) => a + b) : new Float64Fold(-0, (a, b) => a + b);
+      return resultType.kind === 'Int64' ? new Int64Fold('Sum', 0n, (a, b) => a + b) : new Float64Fold(0, (a, b) => a + b);
     case 'Product':
       return resultType.kind === 'Int64' ? new Int64Fold('Product', 1n, (a, b) => a * b) : new Float64Fold(1, (a, b) => a * b);
     case 'Min':

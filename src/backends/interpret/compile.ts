@@ -1,0 +1,747 @@
+// The reference interpreter's compiler: IR -> JavaScript closures, in one iterative fold
+// (docs/design/002-interpreter.md). Each node compiles to
+//   v:    (frame) => its value (a stream node returns a re-iterable `Stream`, a table node a
+//         `TableValue`);
+//   seq:  (frame, ctx) => void, the per-row work of the aggregations in its subtree that belong
+//         to the enclosing aggregation scope (null when there is none);
+//   scan: the same for scans (ApplyScanOp in TableMapRows).
+// Laziness is in the closures: If, Switch and Coalesce run only the branches they take, and
+// streams and table rows are pulled.
+
+import { InternalError } from '../../diagnostics/diagnostic.js';
+import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
+import { children } from '../../ir/children.js';
+import type { FnName } from '../../ir/functions.js';
+import { assertNever, isTableIR, type IR, type ValueIR } from '../../ir/nodes.js';
+import { elementType, fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
+import { canonicalDict, canonicalSet, type Value } from '../../ir/value.js';
+import { fold } from '../../ir/walk.js';
+import type { AnyType } from '../../passes/typecheck.js';
+import { AggContext } from './aggregate.js';
+import { RuntimeError } from './errors.js';
+import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
+import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
+import { tableOps, type TableSource, type TableValue } from './tables.js';
+
+export type V = (f: Frame) => unknown;
+type Seq = (f: Frame, ctx: AggContext) => void;
+
+export interface Compiled {
+  readonly v: V;
+  readonly seq: Seq | null;
+  readonly scan: Seq | null;
+  /** The aggregation and scan scopes this node was compiled in (to tell which seqs belong). */
+  readonly aggScope: IR | null;
+  readonly scanScope: IR | null;
+}
+
+interface Ctx {
+  readonly env: Env<Loc>;
+  readonly aggScope: IR | null;
+  readonly scanScope: IR | null;
+}
+
+export interface CompileOptions {
+  readonly types: ReadonlyMap<IR, AnyType>;
+  /** Rows of a TableRead source, in the reader's type. */
+  readonly source?: TableSource;
+  /** Called with every value a node produces (strict mode). */
+  readonly check?: (node: IR, value: unknown) => void;
+}
+
+/** Slot of a binding in its binder's frame (see frames.ts); the order binds.ts adds them in. */
+function slotOf(binder: IR, bind: Bind, ordinal: number): number {
+  switch (binder.kind) {
+    case 'Let':
+      return (bind.source as { child: number }).child;
+    case 'StreamFold':
+    case 'StreamScan':
+      return bind.source.of === 'type' ? 0 : 1;
+    case 'StreamZip':
+      return (bind.source as { child: number }).child;
+    case 'CollectDistributedArray':
+      return bind.source.of === 'element' ? 0 : 1;
+    default:
+      return ordinal;
+  }
+}
+
+const rootBinder: IR = { kind: 'Void' };
+
+/** Scopes that a child opens (or closes), for telling which aggregations a seq feeds. */
+function childScopes(node: IR, i: number, ctx: Ctx): { aggScope: IR | null; scanScope: IR | null } {
+  switch (node.kind) {
+    case 'TableAggregate':
+    case 'TableAggregateByKey':
+      return i === 1 ? { aggScope: node, scanScope: null } : { aggScope: null, scanScope: null };
+    case 'TableKeyByAndAggregate':
+      return i === 1 ? { aggScope: node, scanScope: null } : { aggScope: null, scanScope: null };
+    case 'StreamAgg':
+      return i === 1 ? { aggScope: node, scanScope: ctx.scanScope } : ctx;
+    case 'TableMapRows':
+      return i === 1 ? { aggScope: null, scanScope: node } : { aggScope: null, scanScope: null };
+    case 'ApplyAggOp':
+    case 'ApplyScanOp':
+      return i < node.initArgs.length ? ctx : { aggScope: null, scanScope: null };
+    case 'AggFilter':
+    case 'AggGroupBy':
+    case 'AggExplode':
+    case 'AggArrayPerElement':
+    case 'AggLet':
+      // The per-row parts run promoted: no aggregation of this scope inside them.
+      return i === 0 ? { aggScope: null, scanScope: null } : ctx;
+    case 'Let': {
+      const b = node.bindings[i];
+      return b !== undefined && b.scope !== 'eval' ? { aggScope: null, scanScope: null } : ctx;
+    }
+    case 'CollectDistributedArray':
+      return i === 2 ? { aggScope: null, scanScope: null } : ctx;
+    default:
+      return isTableIR(children(node)[i]!) || isTableIR(node) ? { aggScope: null, scanScope: null } : ctx;
+  }
+}
+
+/** Compiles a checked program. The result's `v` evaluates it. */
+export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap<string, unknown>): Compiled {
+  const types = options.types;
+  const typeOf = (n: IR): Type => {
+    const t = types.get(n);
+    if (t === undefined || !('kind' in t)) throw new InternalError(`interpreter: no value type for ${n.kind}`);
+    return t;
+  };
+  const tableTypeOf = (n: IR): TableType => {
+    const t = types.get(n);
+    if (t === undefined || 'kind' in t) throw new InternalError(`interpreter: no table type for ${n.kind}`);
+    return t;
+  };
+  let env0 = emptyEnv<Loc>();
+  const rootSlots: unknown[] = [];
+  if (rootEnv) {
+    let i = 0;
+    for (const [name, value] of rootEnv) {
+      env0 = { ...env0, eval: env0.eval.set(name, { binder: rootBinder, slot: i }) };
+      rootSlots[i++] = value;
+    }
+  }
+  const resolve = (binder: IR, bind: Bind, _scope: string, ordinal: number): Loc => ({ binder, slot: slotOf(binder, bind, ordinal) });
+  const check = options.check;
+  const tables = tableOps({ typeOf, tableTypeOf, source: options.source });
+
+  const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null }, {
+    enter: (node, i, ctx) => {
+      const { aggScope, scanScope } = childScopes(node, i, ctx);
+      return { env: childEnv(node, i, ctx.env, resolve), aggScope, scanScope };
+    },
+    leave: (node, ctx, kids) => {
+      const own = (k: Compiled, scope: 'agg' | 'scan') =>
+        scope === 'agg' ? (k.aggScope === ctx.aggScope ? k.seq : null) : k.scanScope === ctx.scanScope ? k.scan : null;
+      // By default a node's seq runs its children's seqs (aggregations inside, say, an Add).
+      const passSeq = (scope: 'agg' | 'scan'): Seq | null => {
+        const fs = kids.map((k) => own(k, scope)).filter((s): s is Seq => s !== null);
+        if (fs.length === 0) return null;
+        if (fs.length === 1) return fs[0]!;
+        return (f, c) => {
+          for (const s of fs) s(f, c);
+        };
+      };
+      let seq = passSeq('agg');
+      let scan = passSeq('scan');
+      const special = aggregationNode(node, kids, own);
+      if (special) {
+        if (special.seq !== undefined) seq = special.seq;
+        if (special.scan !== undefined) scan = special.scan;
+      }
+      let v = special?.v ?? (isTableIR(node) ? tables.table(node, kids, compileAggregation) : value(node as ValueIR, ctx, kids));
+      if (check) {
+        const inner = v;
+        v = (f) => {
+          const x = inner(f);
+          check(node, x);
+          return x;
+        };
+      }
+      return { v, seq, scan, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
+    },
+  });
+
+  const rootFrame = frame(rootBinder, rootSlots, null);
+  return { ...compiled, v: (f) => compiled.v(f ?? rootFrame) };
+
+  // ---- aggregation ---------------------------------------------------------------------------
+
+  /** The run-time side of an aggregation scope: feed rows, then read the query. */
+  function compileAggregation(query: Compiled, scopeNode: IR) {
+    return {
+      start: () => new AggContext(),
+      seq: query.seq ?? ((): void => {}),
+      result: (f: Frame, ctx: AggContext) => query.v(frame(scopeNode, f.slots, f.parent, { agg: ctx })),
+    };
+  }
+
+  function aggregationNode(
+    node: IR,
+    kids: readonly Compiled[],
+    own: (k: Compiled, scope: 'agg' | 'scan') => Seq | null,
+  ): { v?: V; seq?: Seq | null; scan?: Seq | null } | null {
+    const isScanCtx = (isScan: boolean): 'agg' | 'scan' => (isScan ? 'scan' : 'agg');
+    switch (node.kind) {
+      case 'ApplyAggOp':
+      case 'ApplyScanOp': {
+        const scan = node.kind === 'ApplyScanOp';
+        const nInit = node.initArgs.length;
+        const init = kids.slice(0, nInit).map((k) => k.v);
+        const args = kids.slice(nInit).map((k) => k.v);
+        const seqTypes = node.seqArgs.map(typeOf);
+        const feed: Seq = (f, c) => c.feed(node, node.op, seqTypes, args.map((a) => a(f) as Value));
+        const v: V = (f) => findAgg(f, scan).result(node, node.op, seqTypes, () => init.map((a) => a(f) as Value));
+        return scan ? { v, scan: feed, seq: null } : { v, seq: feed };
+      }
+      case 'AggFilter': {
+        const cond = kids[0]!.v;
+        const inner = own(kids[1]!, isScanCtx(node.isScan));
+        const s: Seq | null = inner && ((f, c) => (cond(f) === true ? inner(f, c) : undefined));
+        return { v: kids[1]!.v, [node.isScan ? 'scan' : 'seq']: s };
+      }
+      case 'AggExplode': {
+        const arr = kids[0]!.v;
+        const inner = own(kids[1]!, isScanCtx(node.isScan));
+        const s: Seq | null =
+          inner &&
+          ((f, c) => {
+            const xs = arr(f) as Stream | null;
+            if (xs !== null) for (const x of xs) inner(frame(node, [x], f), c);
+          });
+        return { v: kids[1]!.v, [node.isScan ? 'scan' : 'seq']: s };
+      }
+      case 'AggGroupBy': {
+        const key = kids[0]!.v;
+        const kt = typeOf(node.key);
+        const inner = own(kids[1]!, isScanCtx(node.isScan));
+        const body = kids[1]!.v;
+        const s: Seq = (f, c) => {
+          const g = c.group(node, kt, key(f) as Value);
+          inner?.(f, g);
+        };
+        const v: V = (f) => {
+          const c = findAgg(f, node.isScan);
+          return c.groupResults(node, kt, (g) => body(frame(node, [], f, node.isScan ? { scan: g } : { agg: g })) as Value);
+        };
+        return { v, [node.isScan ? 'scan' : 'seq']: s };
+      }
+      case 'AggArrayPerElement': {
+        const arr = kids[0]!.v;
+        const inner = own(kids[1]!, isScanCtx(node.isScan));
+        const body = kids[1]!.v;
+        const known = kids[2]?.v;
+        const s: Seq = (f, c) => {
+          const a = arr(f) as readonly Value[] | null;
+          if (a === null) return;
+          if (known === undefined && c.noteLength(node, a.length) !== a.length) {
+            throw new RuntimeError('InvalidArgument', `AggArrayPerElement: arrays of lengths ${c.firstLength(node)} and ${a.length}`);
+          }
+          for (let j = 0; j < a.length; j++) {
+            const sub = c.element(node, j);
+            inner?.(frame(node, [a[j]], f), sub);
+          }
+        };
+        const v: V = (f) => {
+          const c = findAgg(f, node.isScan);
+          let n: number | undefined;
+          if (known !== undefined) {
+            const k = known(f) as number | null;
+            if (k === null) return null;
+            if (k < 0 || c.maxElement(node) > k) {
+              throw new RuntimeError('InvalidArgument', `AggArrayPerElement: an array is longer than the known length ${k}`);
+            }
+            n = k;
+          } else {
+            n = c.firstLength(node);
+            if (n === undefined) return null;
+          }
+          const out: Value[] = [];
+          for (let j = 0; j < n; j++) {
+            const sub = c.element(node, j);
+            out.push(body(frame(node, [j], f, node.isScan ? { scan: sub } : { agg: sub })) as Value);
+          }
+          return out;
+        };
+        return { v, [node.isScan ? 'scan' : 'seq']: s };
+      }
+      case 'AggLet': {
+        const value = kids[0]!.v;
+        const inner = own(kids[1]!, isScanCtx(node.isScan));
+        const s: Seq | null = inner && ((f, c) => inner(frame(node, [value(f)], f), c));
+        return { v: kids[1]!.v, [node.isScan ? 'scan' : 'seq']: s };
+      }
+      case 'Let': {
+        if (node.bindings.every((b) => b.scope === 'eval')) return null;
+        // Agg (scan) bindings are computed per row in the seq phase; eval ones in the result phase.
+        const n = node.bindings.length;
+        const values = kids.slice(0, n);
+        const body = kids[n]!;
+        const phase = (scope: 'agg' | 'scan'): Seq | null => {
+          const parts = node.bindings.map((b, j) => (b.scope === scope ? null : own(values[j]!, scope)));
+          const bodySeq = own(body, scope);
+          if (!node.bindings.some((b) => b.scope === scope) && parts.every((p) => p === null) && bodySeq === null) return null;
+          return (f, c) => {
+            const af = frame(node, [], f);
+            node.bindings.forEach((b, j) => {
+              if (b.scope === scope) af.slots[j] = values[j]!.v(af);
+              else parts[j]?.(af, c);
+            });
+            bodySeq?.(af, c);
+          };
+        };
+        const v: V = (f) => {
+          const ef = frame(node, [], f);
+          node.bindings.forEach((b, j) => {
+            if (b.scope === 'eval') ef.slots[j] = values[j]!.v(ef);
+          });
+          return body.v(ef);
+        };
+        return { v, seq: phase('agg'), scan: phase('scan') };
+      }
+      case 'StreamAgg': {
+        const a = kids[0]!.v;
+        const agg = compileAggregation(kids[1]!, node);
+        const v: V = (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          const c = agg.start();
+          for (const x of xs) agg.seq(frame(node, [x], f), c);
+          return agg.result(frame(node, [], f), c);
+        };
+        return { v };
+      }
+      default:
+        return null;
+    }
+  }
+
+  // ---- value nodes ---------------------------------------------------------------------------
+
+  function value(node: ValueIR, ctx: Ctx, kids: readonly Compiled[]): V {
+    const k = kids.map((c) => c.v);
+    const t = () => typeOf(node);
+    switch (node.kind) {
+      case 'I32':
+      case 'F32':
+      case 'F64':
+      case 'Str': {
+        const x = node.value;
+        return () => x;
+      }
+      case 'I64': {
+        const x = node.value;
+        return () => x;
+      }
+      case 'True':
+        return () => true;
+      case 'False':
+        return () => false;
+      case 'Void':
+        return () => null;
+      case 'NA':
+        return () => null;
+      case 'Literal': {
+        const x = node.value;
+        return () => x;
+      }
+      case 'Cast': {
+        const from = typeOf(node.value);
+        const to = node.type;
+        const a = k[0]!;
+        return (f) => cast(from, to, a(f) as Value);
+      }
+      case 'IsNA': {
+        const a = k[0]!;
+        return (f) => a(f) === null;
+      }
+      case 'Coalesce':
+        return (f) => {
+          for (const a of k) {
+            const x = a(f);
+            if (x !== null) return x;
+          }
+          return null;
+        };
+      case 'If': {
+        const [c, a, b] = k as [V, V, V];
+        return (f) => {
+          const x = c(f);
+          return x === null ? null : x ? a(f) : b(f);
+        };
+      }
+      case 'Switch': {
+        const [x, d, ...cases] = k as [V, V, ...V[]];
+        return (f) => {
+          const i = x(f) as number | null;
+          if (i === null) return null;
+          return i >= 0 && i < cases.length ? cases[i]!(f) : d(f);
+        };
+      }
+      case 'Let': {
+        // Eval-only Lets (others are aggregationNode's): one frame for all bindings.
+        const n = node.bindings.length;
+        const vals = k.slice(0, n);
+        const body = k[n]!;
+        return (f) => {
+          const ef = frame(node, new Array(n), f);
+          for (let j = 0; j < n; j++) ef.slots[j] = vals[j]!(ef);
+          return body(ef);
+        };
+      }
+      case 'Ref': {
+        const loc = ctx.env.eval.get(node.name);
+        if (loc === undefined) throw new InternalError(`interpreter: unbound ${node.name}`);
+        return (f) => lookup(f, loc);
+      }
+      case 'RelationalRef': {
+        const loc = ctx.env.rel.get(node.name);
+        if (loc === undefined) throw new InternalError(`interpreter: unbound relational ${node.name}`);
+        return (f) => lookup(f, loc);
+      }
+      case 'RelationalLet': {
+        const [val, body] = k as [V, V];
+        return (f) => body(frame(node, [val(f)], f));
+      }
+      case 'ApplyBinaryPrimOp': {
+        const lt = typeOf(node.l);
+        const [l, r] = k as [V, V];
+        const op = node.op;
+        return (f) => binaryOp(op, lt, l(f) as Value, r(f) as Value);
+      }
+      case 'ApplyUnaryPrimOp': {
+        const xt = typeOf(node.x);
+        const [x] = k as [V];
+        const op = node.op;
+        return (f) => unaryOp(op, xt, x(f) as Value);
+      }
+      case 'ApplyComparisonOp': {
+        const lt = typeOf(node.l);
+        const [l, r] = k as [V, V];
+        const op = node.op;
+        return (f) => comparisonOp(op, lt, l(f) as Value, r(f) as Value);
+      }
+      case 'MakeStruct':
+      case 'MakeTuple':
+        return (f) => k.map((a) => a(f));
+      case 'InsertFields': {
+        const oldT = typeOf(node.old) as StructType;
+        const outT = t() as StructType;
+        const [old, ...vals] = k as [V, ...V[]];
+        // Each output field comes from the old struct or from a new value, by name.
+        const plan = outT.fields.map((fld) => {
+          const j = node.fields.findIndex((x) => x.name === fld.name);
+          return j >= 0 ? { from: 'new' as const, i: j } : { from: 'old' as const, i: fieldIndex(oldT, fld.name) };
+        });
+        return (f) => {
+          const o = old(f) as readonly Value[] | null;
+          const news = vals.map((a) => a(f));
+          if (o === null) return null;
+          return plan.map((p) => (p.from === 'new' ? news[p.i] : o[p.i]));
+        };
+      }
+      case 'SelectFields': {
+        const oldT = typeOf(node.old) as StructType;
+        const idx = node.fields.map((n) => fieldIndex(oldT, n));
+        const [old] = k as [V];
+        return (f) => {
+          const o = old(f) as readonly Value[] | null;
+          return o === null ? null : idx.map((i) => o[i]);
+        };
+      }
+      case 'GetField': {
+        const i = fieldIndex(typeOf(node.o) as StructType, node.name);
+        const [o] = k as [V];
+        return (f) => {
+          const s = o(f) as readonly Value[] | null;
+          return s === null ? null : s[i];
+        };
+      }
+      case 'GetTupleElement': {
+        const tt = typeOf(node.o);
+        const i = tt.kind === 'Tuple' ? tt.fields.findIndex((x) => x.index === node.index) : -1;
+        const [o] = k as [V];
+        return (f) => {
+          const s = o(f) as readonly Value[] | null;
+          return s === null ? null : s[i];
+        };
+      }
+      case 'MakeArray':
+        return (f) => k.map((a) => a(f));
+      case 'ArrayRef': {
+        const [a, i] = k as [V, V];
+        return (f) => {
+          const xs = a(f) as readonly Value[] | null;
+          const j = i(f) as number | null;
+          if (xs === null || j === null) return null;
+          if (j < 0 || j >= xs.length) {
+            throw new RuntimeError('ArrayIndexOutOfBounds', `array index ${j} out of bounds for length ${xs.length}`);
+          }
+          return xs[j];
+        };
+      }
+      case 'ArrayLen': {
+        const [a] = k as [V];
+        return (f) => {
+          const xs = a(f) as readonly Value[] | null;
+          return xs === null ? null : xs.length;
+        };
+      }
+      case 'ArraySort': {
+        const [a, lt] = k as [V, V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          const arr = [...xs];
+          // A stable merge sort that asks only `lessThan`, as the spec's comparator allows.
+          const less = (x: Value, y: Value) => lt(frame(node, [x, y], f)) === true;
+          return mergeSort(arr, less);
+        };
+      }
+      case 'ToArray': {
+        const [a] = k as [V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          return xs === null ? null : [...xs];
+        };
+      }
+      case 'ToStream': {
+        const [a] = k as [V];
+        return (f) => a(f);
+      }
+      case 'ToSet': {
+        const et = elementType(t())!;
+        const [a] = k as [V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          return xs === null ? null : canonicalSet(et, [...xs]);
+        };
+      }
+      case 'ToDict': {
+        const dt = t();
+        const kt = dt.kind === 'Dict' ? dt.key : dt;
+        const [a] = k as [V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          const pairs: Value[][] = [];
+          for (const e of xs) if (e !== null) pairs.push([(e as readonly Value[])[0]!, (e as readonly Value[])[1]!]);
+          return canonicalDict(kt, pairs);
+        };
+      }
+      case 'StreamRange': {
+        const [s0, s1, s2] = k as [V, V, V];
+        return (f) => {
+          const start = s0(f) as number | null;
+          const stop = s1(f) as number | null;
+          const step = s2(f) as number | null;
+          if (start === null || stop === null || step === null) return null;
+          if (step === 0) throw new RuntimeError('InvalidArgument', 'StreamRange: step is 0');
+          return {
+            *[Symbol.iterator]() {
+              if (step > 0) for (let i = start; i < stop; i += step) yield i;
+              else for (let i = start; i > stop; i += step) yield i;
+            },
+          };
+        };
+      }
+      case 'StreamMap':
+      case 'StreamFlatMap':
+      case 'StreamFilter': {
+        const [a, body] = k as [V, V];
+        const kind = node.kind;
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          return {
+            *[Symbol.iterator]() {
+              for (const x of xs) {
+                const y = body(frame(node, [x], f));
+                if (kind === 'StreamMap') yield y as Value;
+                else if (kind === 'StreamFilter') {
+                  if (y === true) yield x;
+                } else if (y !== null) yield* y as Stream;
+              }
+            },
+          };
+        };
+      }
+      case 'StreamFold': {
+        const [a, zero, body] = k as [V, V, V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          let acc = zero(f);
+          for (const x of xs) acc = body(frame(node, [acc, x], f));
+          return acc;
+        };
+      }
+      case 'StreamScan': {
+        const [a, zero, body] = k as [V, V, V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          return {
+            *[Symbol.iterator]() {
+              let acc = zero(f);
+              yield acc as Value;
+              for (const x of xs) {
+                acc = body(frame(node, [acc, x], f));
+                yield acc as Value;
+              }
+            },
+          };
+        };
+      }
+      case 'StreamLen': {
+        const [a] = k as [V];
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          if (xs === null) return null;
+          let n = 0;
+          for (const _ of xs) n++;
+          return n;
+        };
+      }
+      case 'StreamTake':
+      case 'StreamDrop': {
+        const [a, num] = k as [V, V];
+        const take = node.kind === 'StreamTake';
+        return (f) => {
+          const xs = a(f) as Stream | null;
+          const n = num(f) as number | null;
+          if (xs === null || n === null) return null;
+          if (n < 0) throw new RuntimeError('InvalidArgument', `${node.kind}: negative count ${n}`);
+          return {
+            *[Symbol.iterator]() {
+              let i = 0;
+              for (const x of xs) {
+                if (take && i >= n) return;
+                if (take || i >= n) yield x;
+                i++;
+              }
+            },
+          };
+        };
+      }
+      case 'StreamZip': {
+        const streams = k.slice(0, node.streams.length);
+        const body = k[node.streams.length]!;
+        const behavior = node.behavior;
+        return (f) => {
+          const xss = streams.map((s) => s(f) as Stream | null);
+          if (xss.some((x) => x === null)) return null;
+          return {
+            *[Symbol.iterator]() {
+              const its = xss.map((xs) => xs![Symbol.iterator]());
+              for (;;) {
+                const steps = its.map((it) => it.next());
+                const done = steps.map((s) => s.done === true);
+                if (done.every(Boolean)) return;
+                if (done.some(Boolean)) {
+                  if (behavior === 'TakeMinLength') return;
+                  if (behavior !== 'ExtendNA') throw new RuntimeError('InvalidArgument', `StreamZip (${behavior}): streams of different lengths`);
+                }
+                yield body(frame(node, steps.map((s) => (s.done ? null : s.value)), f)) as Value;
+              }
+            },
+          };
+        };
+      }
+      case 'Apply': {
+        const argTypes = node.args.map(typeOf);
+        const fn = node.fn as FnName;
+        return (f) => applyFunction(fn, argTypes, k.map((a) => a(f) as Value));
+      }
+      case 'Die': {
+        const [msg] = k as [V];
+        return (f) => {
+          const m = msg(f) as string | null;
+          throw new RuntimeError('Die', m ?? '<missing>');
+        };
+      }
+      case 'TableCount': {
+        const [tv] = k as [V];
+        return (f) => {
+          let n = 0n;
+          for (const _ of (tv(f) as TableValue).rows()) n++;
+          return n;
+        };
+      }
+      case 'TableAggregate': {
+        const [tv] = k as [V];
+        const agg = compileAggregation(kids[1]!, node);
+        return (f) => {
+          const table = tv(f) as TableValue;
+          const c = agg.start();
+          for (const row of table.rows()) agg.seq(frame(node, [table.global, row], f), c);
+          return agg.result(frame(node, [table.global], f), c);
+        };
+      }
+      case 'TableCollect': {
+        const [tv] = k as [V];
+        return (f) => {
+          const table = tv(f) as TableValue;
+          return [[...table.rows()], table.global];
+        };
+      }
+      case 'TableGetGlobals': {
+        const [tv] = k as [V];
+        return (f) => (tv(f) as TableValue).global;
+      }
+      case 'TableWrite':
+        return () => {
+          throw new RuntimeError('Input', 'TableWrite is not supported by the reference interpreter');
+        };
+      case 'CollectDistributedArray': {
+        const [contexts, globals, body, dyn] = k as [V, V, V, V];
+        return (f) => {
+          const cs = contexts(f) as Stream | null;
+          const g = globals(f);
+          dyn(f);
+          if (cs === null) return null;
+          const out: Value[] = [];
+          for (const c of cs) out.push(body(frame(node, [c, g], f)) as Value);
+          return out;
+        };
+      }
+      case 'Grad':
+      case 'Gradient':
+        return () => {
+          throw new RuntimeError('InvalidArgument', `${node.kind} must be rewritten by the differentiation pass before it runs (issue 7)`);
+        };
+      case 'AggLet':
+      case 'AggFilter':
+      case 'AggExplode':
+      case 'AggGroupBy':
+      case 'AggArrayPerElement':
+      case 'ApplyAggOp':
+      case 'ApplyScanOp':
+      case 'StreamAgg':
+        throw new InternalError(`interpreter: ${node.kind} is compiled by aggregationNode`);
+      default:
+        return assertNever(node);
+    }
+  }
+}
+
+function mergeSort(xs: Value[], less: (a: Value, b: Value) => boolean): Value[] {
+  let src = xs;
+  for (let width = 1; width < src.length; width *= 2) {
+    const dst: Value[] = [];
+    for (let lo = 0; lo < src.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, src.length);
+      const hi = Math.min(lo + 2 * width, src.length);
+      let i = lo;
+      let j = mid;
+      while (i < mid && j < hi) dst.push(less(src[j]!, src[i]!) ? src[j++]! : src[i++]!);
+      while (i < mid) dst.push(src[i++]!);
+      while (j < hi) dst.push(src[j++]!);
+    }
+    src = dst;
+  }
+  return src;
+}
+

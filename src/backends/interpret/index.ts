@@ -1,0 +1,41 @@
+// The reference interpreter: the oracle every backend is compared with (semantics.md).
+
+import { UserError } from '../../diagnostics/diagnostic.js';
+import type { IR } from '../../ir/nodes.js';
+import type { Value } from '../../ir/value.js';
+import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
+import { compile } from './compile.js';
+import type { TableSource, TableValue } from './tables.js';
+import { strictChecker } from './strict.js';
+
+export { RuntimeError, type RuntimeErrorClass } from './errors.js';
+export type { TableSource, TableValue, Row } from './tables.js';
+
+export interface InterpretOptions extends TypecheckOptions {
+  /** Check every value against its node's type (on in tests). */
+  readonly strict?: boolean;
+  readonly source?: TableSource;
+}
+
+/** A program's result: a value, or a table's rows and global. */
+export type Result =
+  | { readonly kind: 'value'; readonly type: AnyType; readonly value: Value }
+  | { readonly kind: 'table'; readonly type: AnyType; readonly rows: readonly Value[]; readonly global: Value };
+
+/**
+ * Runs a program. Type errors throw `UserError`; a failure while running (Die, overflow, ...)
+ * throws `RuntimeError` with its class (semantics.md §8).
+ */
+export function interpret(ir: IR, options: InterpretOptions = {}): Result {
+  const info = typecheck(ir, options);
+  if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
+  const check = options.strict ? strictChecker(info.types) : undefined;
+  const program = compile(ir, { types: info.types, source: options.source, check });
+  const type = info.types.get(ir)!;
+  const out = program.v(null as never);
+  if (isTableType(type)) {
+    const t = out as TableValue;
+    return { kind: 'table', type, rows: [...t.rows()], global: t.global };
+  }
+  return { kind: 'value', type, value: out as Value };
+}
