@@ -1,8 +1,11 @@
 // The `irc` command line. Exit codes: 0 success, 1 user error, 2 internal error (a bug in irc).
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { diagnostic, InternalError, UserError } from '../diagnostics/diagnostic.js';
+import { Command, CommanderError, Option } from 'commander';
+import { RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
+import type { CodeName } from '../diagnostics/codes.js';
+import { diagnostic, InternalError, UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { runText } from './run.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
@@ -48,7 +51,7 @@ class Exit extends Error {
 
 function program(io: Io): Command {
   const cmd = new Command('irc')
-    .description('A compiler for Hail-syntax query IR: type-check, format and compile programs.')
+    .description('A compiler for Hail-syntax query IR: type-check, format, compile and run programs.')
     .version(version, '-V, --version')
     .showHelpAfterError('(run irc --help for usage)')
     .exitOverride()
@@ -118,7 +121,31 @@ function program(io: Io): Command {
       io.stdout(printIR(checked.ir, { annotate }) + '\n');
     });
 
+  cmd
+    .command('run')
+    .description('run a program and print its result')
+    .argument('<file>', 'the .ir file, or - for standard input')
+    .addOption(new Option('--backend <name>', 'where to run it').choices(['interpret']).default('interpret'))
+    .addOption(new Option('--format <format>', 'json: one JSON document; table: aligned text').choices(['json', 'table']).default('json'))
+    .option('--db <path>', 'a DuckDB database file for TableRead of DuckDB tables (default: in memory)')
+    .action(async (file: string, opts: { backend: 'interpret'; format: 'json' | 'table'; db?: string }) => {
+      const { text } = readInput(file, io);
+      io.stdout((await runText(text, opts)) + '\n');
+    });
+
   return cmd;
+}
+
+const runtimeHints: Partial<Record<RuntimeErrorClass, string>> = {
+  IntegerOverflow: 'Cast to Int64 or Float64 before the operation',
+  DivisionByZero: 'guard the divisor with If, or divide as floats (FloatingPointDivide)',
+  ArrayIndexOutOfBounds: 'compare the index with ArrayLen first',
+  CastOutOfRange: 'check isnan / is_finite and the range before casting',
+};
+
+/** A failure while the program ran, as a located diagnostic. */
+function runtimeDiagnostic(e: RuntimeError): Diagnostic {
+  return diagnostic(`run${e.errorClass}` as CodeName, e.span, `${e.errorClass}: ${e.message}`, runtimeHints[e.errorClass]);
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -133,9 +160,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       // --help and --version end here with exit code 0; usage mistakes with 1.
       return e.exitCode === 0 ? 0 : 1;
     }
-    if (e instanceof UserError) {
-      io.stderr(renderDiagnostics(e.diagnostics, current) + '\n');
-      const n = e.diagnostics.length;
+    if (e instanceof UserError || e instanceof RuntimeError) {
+      const ds = e instanceof UserError ? e.diagnostics : [runtimeDiagnostic(e)];
+      io.stderr(renderDiagnostics(ds, current) + '\n');
+      if (e instanceof RuntimeError) return 1;
+      const n = ds.length;
       io.stderr(`${n} error${n === 1 ? '' : 's'}\n`);
       return 1;
     }

@@ -1,5 +1,6 @@
 // The catalogue of user-facing diagnostics. Codes are stable: tests and users match on them.
-// IRC1xxx: syntax; IRC2xxx: types; IRC3xxx: names and scopes; IRC9xxx: limits, files, I/O.
+// IRC1xxx: syntax; IRC2xxx: types; IRC3xxx: names and scopes; IRC5xxx: errors while running;
+// IRC9xxx: limits, files, I/O.
 
 export interface CodeInfo {
   readonly code: string;
@@ -52,9 +53,20 @@ export const codes = {
   aggOutsideAggregation: c('IRC3003', 'an aggregation (or scan) node where no such scope is open'),
   unboundRelational: c('IRC3004', 'a RelationalRef to a name that no enclosing relational let binds'),
   relationalRefType: c('IRC3005', 'a RelationalRef whose type differs from its binding'),
+  // ---- errors while a program runs (semantics.md §8), one per class ----------------------
+  runDie: c('IRC5001', 'the program reached a Die node'),
+  runArrayIndexOutOfBounds: c('IRC5002', 'ArrayRef with an index outside the array'),
+  runDivisionByZero: c('IRC5003', 'integer division or modulo by zero'),
+  runIntegerOverflow: c('IRC5004', 'an integer result outside its type'),
+  runCastOutOfRange: c('IRC5005', 'a float cast to an integer type that cannot hold it'),
+  runInvalidArgument: c('IRC5006', 'an argument outside what an operation accepts'),
+  runInput: c('IRC5007', 'a table source that cannot be read'),
   // ---- limits, files, I/O --------------------------------------------------------------------
   fileNotFound: c('IRC9001', 'an input file that cannot be read'),
   fileWrite: c('IRC9002', 'an output file that cannot be written'),
+  sourceUnreadable: c('IRC9003', 'a TableRead source (DuckDB table or file) that is missing or cannot be read'),
+  unsupportedColumnType: c('IRC9004', 'a source column whose DuckDB type has no IR type'),
+  sourceTypeMismatch: c('IRC9005', 'a TableRead whose declared type the source does not provide'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof codes;

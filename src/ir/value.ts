@@ -261,7 +261,7 @@ export function compareValues(t: Type, a: Value, b: Value): number {
     case 'Int64':
       return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
     case 'String':
-      return a < b ? -1 : a > b ? 1 : 0;
+      return compareCodePoints(a as string, b as string);
     case 'Void':
       return 0;
     case 'Array':
@@ -281,6 +281,23 @@ export function compareValues(t: Type, a: Value, b: Value): number {
     case 'Struct':
       return compareSeq(a as readonly Value[], b as readonly Value[], (i) => t.fields[i]!.type);
   }
+}
+
+/** Code point order (= UTF-8 byte order), not UTF-16 code unit order: they differ above U+FFFF. */
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate (0xD800-0xDFFF) starts a code point above 0xFFFF, so it sorts after 0xE000-0xFFFF.
+    const hx = x >= 0xd800 && x <= 0xdfff;
+    const hy = y >= 0xd800 && y <= 0xdfff;
+    if (hx !== hy) return hx ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function compareSeq(a: readonly Value[], b: readonly Value[], typeAt: (i: number) => Type): number {

@@ -7,15 +7,14 @@
 // Errors:
 // - `Take`/`TakeBy` with a missing or negative count raise `InvalidArgument` from
 //   `makeAggregator`, before any row is seen (so also over an empty table).
-// - Int64 `Sum`/`Product` raise `IntegerOverflow` from `seq`, when the overflowing row is fed,
-//   even if a later row would bring the total back into range. A scan feeds row i after reading
-//   its result, so a scan whose total overflows only at the last row still raises, although no
-//   row's output shows that total.
+// - Int64 `Sum`/`Product` are exact and raise `IntegerOverflow` from `result()` when the
+//   result is outside Int64 (a scan: when that row's value is), whatever partial totals did.
 //
-// Results are never mutated after `result()` returns them. Container results are copied from
-// the state once per change (cached until the next row), so a scan of Collect/Take/CollectAsSet/
-// TakeBy over n rows costs O(n^2) copying in total: each row's output is itself an array of up
-// to n elements, and plain arrays cannot share structure.
+// Results are never mutated after `result()` returns them. Min/Max/PrevNonnull return a fed value
+// itself (values are immutable). Container results are copied from the state once per change and
+// cached, so two reads with no row between return the same array; a scan of Collect/Take/
+// CollectAsSet/TakeBy over n rows costs O(n^2) copying in total: each row's output is itself an
+// array of up to n elements, and plain arrays cannot share structure.
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import type { AggOp } from '../../ir/nodes.js';
@@ -132,28 +131,37 @@ class Count implements Aggregator {
   }
 }
 
+/**
+ * Int64 Sum and Product are exact: only a result outside Int64 is an error, not a partial
+ * total on the way (semantics.md §5), as SQL engines sum in wider integers. A product's
+ * magnitude is capped once far out of range (only a later zero can bring it back).
+ */
 class Int64Fold implements Aggregator {
   private acc: bigint;
+  private zero = false;
   constructor(
     private readonly op: 'Sum' | 'Product',
-    zero: bigint,
+    start: bigint,
     private readonly step: (a: bigint, b: bigint) => bigint,
   ) {
-    this.acc = zero;
+    this.acc = start;
   }
   seq(args: readonly Value[]): void {
-    const x = args[0]!;
+    const x = args[0]! as bigint | null;
     if (x === null) return;
-    const next = this.step(this.acc, x as bigint);
-    if (next < INT64_MIN || next > INT64_MAX) {
-      throw new RuntimeError('IntegerOverflow', `${this.op} overflows Int64: ${this.acc} and ${x}`);
-    }
+    if (this.op === 'Product' && x === 0n) this.zero = true;
+    let next = this.step(this.acc, x);
+    if (this.op === 'Product' && (next > PRODUCT_CAP || next < -PRODUCT_CAP)) next = next > 0n ? PRODUCT_CAP : -PRODUCT_CAP;
     this.acc = next;
   }
   result(): Value {
-    return this.acc;
+    const v = this.zero ? 0n : this.acc;
+    if (v < INT64_MIN || v > INT64_MAX) throw new RuntimeError('IntegerOverflow', `${this.op} is outside Int64: ${v === PRODUCT_CAP || v === -PRODUCT_CAP ? (v > 0n ? 'too large' : 'too small') : v}`);
+    return v;
   }
 }
+
+const PRODUCT_CAP = 2n ** 130n;
 
 // Starts at 0.0 / 1.0, so a Sum of only -0.0 is 0.0 (as Hail, whose zero is 0.0).
 class Float64Fold implements Aggregator {
@@ -212,28 +220,44 @@ class Collect extends Snapshotting {
 }
 
 /**
- * Kept sorted by the total order, one value per equivalence class (the first seen, as
- * `canonicalSet` keeps). Binary search then splice: O(log n) comparisons, O(n) moves per new element.
+ * `items` is sorted by the total order with one value per equivalence class, the first seen (as
+ * `canonicalSet` keeps); new rows wait in `pending` and are merged in once there are as many of
+ * them as items (or on `result()`), so a row costs amortized O(log n) and memory stays within
+ * about twice the number of distinct values.
  */
 class CollectAsSet extends Snapshotting {
-  private readonly items: Value[] = [];
+  private items: Value[] = [];
+  private pending: Value[] = [];
   constructor(private readonly type: Type) {
     super();
   }
   override seq(args: readonly Value[]): void {
-    const x = args[0]!;
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareValues(this.type, this.items[mid]!, x) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < this.items.length && compareValues(this.type, this.items[lo]!, x) === 0) return;
-    this.items.splice(lo, 0, x);
+    this.pending.push(args[0]!);
+    if (this.pending.length >= Math.max(64, this.items.length)) this.merge();
     this.changed();
   }
+  // Changes the representation only, so `result()` may call it.
+  private merge(): void {
+    if (this.pending.length === 0) return;
+    const cmp = (a: Value, b: Value) => compareValues(this.type, a, b);
+    // Stable sort, and items before pending on ties: the first seen wins.
+    const incoming = this.pending.sort(cmp);
+    const old = this.items;
+    const out: Value[] = [];
+    const add = (x: Value) => {
+      if (out.length === 0 || cmp(out[out.length - 1]!, x) !== 0) out.push(x);
+    };
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < incoming.length) {
+      if (j === incoming.length || (i < old.length && cmp(old[i]!, incoming[j]!) <= 0)) add(old[i++]!);
+      else add(incoming[j++]!);
+    }
+    this.items = out;
+    this.pending = [];
+  }
   protected override copy(): readonly Value[] {
+    this.merge();
     return this.items.slice();
   }
 }

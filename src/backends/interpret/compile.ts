@@ -49,6 +49,14 @@ export interface CompileOptions {
   readonly check?: (node: IR, value: unknown) => void;
 }
 
+/** Node kinds whose own evaluation can raise a RuntimeError (semantics.md §8). */
+const mayRaise: ReadonlySet<string> = new Set([
+  'ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'Cast', 'Apply', 'ArrayRef', 'Die', 'StreamRange', 'StreamTake',
+  'StreamDrop', 'StreamZip', 'ApplyAggOp', 'ApplyScanOp', 'AggArrayPerElement', 'TableAggregate', 'StreamAgg',
+  'TableParallelize', 'TableHead', 'TableTail', 'TableRead', 'TableWrite', 'TableMapRows', 'TableAggregateByKey',
+  'TableKeyByAndAggregate', 'TableCount', 'TableCollect', 'Grad', 'Gradient',
+]);
+
 /** Slot of a binding in its binder's frame (see frames.ts); the order binds.ts adds them in. */
 function slotOf(binder: IR, bind: Bind, ordinal: number): number {
   switch (binder.kind) {
@@ -152,6 +160,19 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         if (special.scan !== undefined) scan = special.scan;
       }
       let v = special?.v ?? (isTableIR(node) ? tables.table(node, kids, compileAggregation) : value(node as ValueIR, ctx, kids));
+      if (node.span !== undefined && mayRaise.has(node.kind)) {
+        // Locate run-time errors at the innermost node that raised them (for file:line:col).
+        const inner = v;
+        const span = node.span;
+        v = (f) => {
+          try {
+            return inner(f);
+          } catch (e) {
+            if (e instanceof RuntimeError && e.span === undefined) e.span = span;
+            throw e;
+          }
+        };
+      }
       if (check) {
         const inner = v;
         v = (f) => {
@@ -192,7 +213,15 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         const init = kids.slice(0, nInit).map((k) => k.v);
         const args = kids.slice(nInit).map((k) => k.v);
         const seqTypes = node.seqArgs.map(typeOf);
-        const feed: Seq = (f, c) => c.feed(node, node.op, seqTypes, args.map((a) => a(f) as Value));
+        const span = node.span;
+        const feed: Seq = (f, c) => {
+          try {
+            c.feed(node, node.op, seqTypes, args.map((a) => a(f) as Value));
+          } catch (e) {
+            if (e instanceof RuntimeError && e.span === undefined) e.span = span;
+            throw e;
+          }
+        };
         const v: V = (f) => findAgg(f, scan).result(node, node.op, seqTypes, () => init.map((a) => a(f) as Value));
         return scan ? { v, scan: feed, seq: null } : { v, seq: feed };
       }

@@ -81,7 +81,8 @@ export function tableOps(deps: Deps) {
         return (): TableValue => {
           if (deps.source === undefined) fail('Input', 'TableRead: no table source is configured for the interpreter');
           const src = deps.source!;
-          return { global: [], rows: () => (node.dropRows ? [] : src(reader, out)) };
+          // Readers have no globals: a declared global struct reads as all missing.
+          return { global: present(null, out.global), rows: () => (node.dropRows ? [] : src(reader, out)) };
         };
       }
       case 'TableParallelize': {
@@ -90,8 +91,7 @@ export function tableOps(deps: Deps) {
           const v = rg(f) as readonly Value[] | null;
           if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing');
           const rows = v![0] as readonly Row[];
-          if (rows.some((r) => r === null)) fail('InvalidArgument', 'TableParallelize: a row is missing');
-          return { global: v![1]!, rows: () => rows };
+          return { global: present(v![1]!, out.global), rows: () => rows.map((r) => present(r, out.row)) };
         };
       }
       case 'TableFilter': {
@@ -117,7 +117,7 @@ export function tableOps(deps: Deps) {
               const c = scan ? agg(kids[1]!, node).start() : undefined;
               for (const row of t.rows()) {
                 // A scan's value for a row aggregates the rows before it: read, then feed.
-                const r = newRow(frame(node, [t.global, row], f, c ? { scan: c } : undefined)) as Row;
+                const r = present(newRow(frame(node, [t.global, row], f, c ? { scan: c } : undefined)), out.row);
                 if (scan) scan(frame(node, [t.global, row], f), c!);
                 yield r;
               }
@@ -129,7 +129,7 @@ export function tableOps(deps: Deps) {
         const [child, g] = k as [V, V];
         return (f): TableValue => {
           const t = child(f) as TableValue;
-          return { global: g(frame(node, [t.global], f)) as Value, rows: () => t.rows() };
+          return { global: present(g(frame(node, [t.global], f)), out.global), rows: () => t.rows() };
         };
       }
       case 'TableKeyBy': {
@@ -164,7 +164,8 @@ export function tableOps(deps: Deps) {
             *rows() {
               let key: Row | null = null;
               let c: AggContext | null = null;
-              const finish = (): Row => [...kIdx.map((i) => key![i]!), ...(run.result(frame(node, [t.global], f), c!) as Row)];
+              const exprT = deps.typeOf(node.expr) as StructType;
+              const finish = (): Row => [...kIdx.map((i) => key![i]!), ...present(run.result(frame(node, [t.global], f), c!), exprT)];
               for (const row of t.rows()) {
                 if (key !== null && same(key, row) !== 0) {
                   yield finish();
@@ -193,7 +194,7 @@ export function tableOps(deps: Deps) {
             rows: () => {
               const groups = new Map<string, { key: Row; ctx: AggContext }>();
               for (const row of t.rows()) {
-                const key = newKey(frame(node, [t.global, row], f)) as Row;
+                const key = present(newKey(frame(node, [t.global, row], f)), keyT);
                 const ks = encodeJson(keyT, normalizeZeros(key));
                 let g = groups.get(ks);
                 if (g === undefined) {
@@ -203,7 +204,8 @@ export function tableOps(deps: Deps) {
                 run.seq(frame(node, [t.global, row], f), g.ctx);
               }
               const sorted = stableSort([...groups.values()], (a, b) => cmp(a.key, b.key));
-              return sorted.map((g) => [...g.key, ...(run.result(frame(node, [t.global], f), g.ctx) as Row)]);
+              const exprT = deps.typeOf(node.expr) as StructType;
+              return sorted.map((g) => [...g.key, ...present(run.result(frame(node, [t.global], f), g.ctx), exprT)]);
             },
           };
         };
@@ -437,6 +439,11 @@ function normalizeZeros(v: Value): Value {
   if (typeof v === 'number' && Object.is(v, -0)) return 0;
   if (Array.isArray(v)) return v.map(normalizeZeros);
   return v;
+}
+
+/** A row or global is never missing: a missing struct stands for one whose fields are all missing. */
+function present(v: unknown, t: StructType): Row {
+  return v === null ? t.fields.map(() => null) : (v as Row);
 }
 
 function fail(errorClass: 'InvalidArgument' | 'Input', message: string): never {

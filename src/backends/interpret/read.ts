@@ -1,0 +1,484 @@
+// TableRead for the reference interpreter: the schema and rows of every source a program
+// reads, fetched from DuckDB before the (synchronous) interpreter runs.
+//
+// Rows are read eagerly, so a program holds every row of every table it reads in memory (as
+// our values, converted a chunk at a time). 002-interpreter.md plans a reader worker that
+// streams chunks instead. DuckDB only scans: every value is converted by our code.
+//
+// DuckDB type -> IR type:
+//   BOOLEAN -> Boolean; TINYINT, SMALLINT, INTEGER -> Int32; BIGINT -> Int64; FLOAT -> Float32;
+//   DOUBLE -> Float64; DECIMAL -> Float64 (the double nearest the decimal); VARCHAR -> String;
+//   T[] and T[n] -> Array[T]; STRUCT(...) -> Struct{...}; MAP(K,V) -> Dict[K,V].
+// Any other type (DATE, TIMESTAMP, HUGEINT, UUID, BLOB, UNION, ...) is a diagnostic when a
+// program needs the column.
+//
+// A declared TableRead type wins over the source's: each declared row field is taken from the
+// source column of that name, whose type must fit (see `conversion`); other columns are
+// dropped. A declared key sorts the rows (semantics.md §7: a keyed table is in key order).
+
+import type {
+  DuckDBArrayValue,
+  DuckDBConnection,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBType,
+  DuckDBTypeId,
+  DuckDBValue,
+} from '@duckdb/node-api';
+import { diagnostic, InternalError, UserError, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { IR, TableReader } from '../../ir/nodes.js';
+import { printType } from '../../ir/print.js';
+import {
+  emptyStruct,
+  fieldIndex,
+  primitive,
+  tArray,
+  tDict,
+  tStruct,
+  typeEqual,
+  type StructType,
+  type TableType,
+  type Type,
+} from '../../ir/types.js';
+import { canonicalDict, canonicalSet, compareValues, type Value } from '../../ir/value.js';
+import { forEachNode } from '../../ir/walk.js';
+import { RuntimeError } from './errors.js';
+import type { Row, TableSource } from './tables.js';
+
+export interface Sources {
+  /** The type of each TableRead, from the source, for the type checker's `readerType` option. */
+  readonly readerType: (r: TableReader) => TableType | undefined;
+  /** Rows of each TableRead, in our value representation (for interpret's `source`). */
+  readonly source: TableSource;
+  close(): Promise<void>;
+}
+
+type TableReadNode = Extract<IR, { kind: 'TableRead' }>;
+type Ids = typeof DuckDBTypeId;
+
+interface Column {
+  readonly name: string;
+  readonly duck: DuckDBType;
+  /** Undefined when the DuckDB type has no IR type. */
+  readonly type: Type | undefined;
+}
+
+/** Rows as positional structs of `stored`, with the per-type reshaping plans made so far. */
+interface Loaded {
+  readonly stored: StructType;
+  readonly rows: readonly Row[];
+  readonly plans: Map<TableType, () => Iterable<Row>>;
+}
+
+interface Source {
+  readonly reader: TableReader;
+  readonly nodes: TableReadNode[];
+  columns: readonly Column[];
+  loaded: Loaded | undefined;
+}
+
+/**
+ * DuckDB's quoting: the text between quotes, each quote doubled. `"` makes an identifier, `'` a
+ * string literal. Every name and path that reaches SQL goes through here.
+ */
+function quote(text: string, q: '"' | "'"): string {
+  // DuckDB's parser stops at a NUL (an unterminated quote, never a way out of it); readers with
+  // one are rejected before reaching SQL, for a clearer message.
+  return q + text.split(q).join(q + q) + q;
+}
+
+function fromClause(r: TableReader): string {
+  switch (r.name) {
+    case 'DuckDBTableReader':
+      return quote(r.table, '"');
+    case 'ParquetReader':
+      return `read_parquet([${r.paths.map((p) => quote(p, "'")).join(', ')}])`;
+    case 'CSVReader':
+      return `read_csv([${r.paths.map((p) => quote(p, "'")).join(', ')}])`;
+  }
+}
+
+function readerKey(r: TableReader): string {
+  return JSON.stringify(r.name === 'DuckDBTableReader' ? [r.name, r.table] : [r.name, r.paths]);
+}
+
+function describeReader(r: TableReader): string {
+  switch (r.name) {
+    case 'DuckDBTableReader':
+      return `the DuckDB table ${JSON.stringify(r.table)}`;
+    case 'ParquetReader':
+    case 'CSVReader': {
+      const kind = r.name === 'ParquetReader' ? 'Parquet' : 'CSV';
+      if (r.paths.length === 0) return `the ${kind} source with no paths`;
+      return `the ${kind} file${r.paths.length === 1 ? '' : 's'} ${r.paths.map((p) => JSON.stringify(p)).join(', ')}`;
+    }
+  }
+}
+
+function names(r: TableReader): readonly string[] {
+  return r.name === 'DuckDBTableReader' ? [r.table] : r.paths;
+}
+
+/** DuckDB's message without the echoed SQL and caret that follow it. */
+function duckMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0]!.trim();
+}
+
+function isOurs(e: unknown): boolean {
+  return e instanceof InternalError || e instanceof RuntimeError || e instanceof UserError;
+}
+
+// ---- DuckDB types and values -----------------------------------------------------------------
+
+function irType(t: DuckDBType, Id: Ids): Type | undefined {
+  switch (t.typeId) {
+    case Id.BOOLEAN:
+      return primitive('Boolean');
+    case Id.TINYINT:
+    case Id.SMALLINT:
+    case Id.INTEGER:
+      return primitive('Int32');
+    case Id.BIGINT:
+      return primitive('Int64');
+    case Id.FLOAT:
+      return primitive('Float32');
+    case Id.DOUBLE:
+    case Id.DECIMAL:
+      return primitive('Float64');
+    case Id.VARCHAR:
+      return primitive('String');
+    case Id.LIST:
+    case Id.ARRAY: {
+      const e = irType(t.valueType, Id);
+      return e && tArray(e);
+    }
+    case Id.STRUCT: {
+      const fields: [string, Type][] = [];
+      for (let i = 0; i < t.entryNames.length; i++) {
+        const f = irType(t.entryTypes[i]!, Id);
+        if (f === undefined) return undefined;
+        fields.push([t.entryNames[i]!, f]);
+      }
+      return tStruct(fields);
+    }
+    case Id.MAP: {
+      const k = irType(t.keyType, Id);
+      const v = irType(t.valueType, Id);
+      return k && v && tDict(k, v);
+    }
+    default:
+      return undefined;
+  }
+}
+
+type FromDuck = (v: DuckDBValue) => Value;
+
+/** Converts DuckDB's values of type `t` (which `irType` maps) to our representation. */
+function fromDuck(t: DuckDBType, Id: Ids): FromDuck {
+  const bad = (v: DuckDBValue): never => {
+    throw new InternalError(`DuckDB returned ${String(v)} for a column of type ${t.toString()}`);
+  };
+  const orNull =
+    (f: FromDuck): FromDuck =>
+    (v) =>
+      v === null ? null : f(v);
+  switch (t.typeId) {
+    case Id.BOOLEAN:
+      return orNull((v) => (typeof v === 'boolean' ? v : bad(v)));
+    case Id.TINYINT:
+    case Id.SMALLINT:
+    case Id.INTEGER:
+    case Id.DOUBLE:
+      return orNull((v) => (typeof v === 'number' ? v : bad(v)));
+    case Id.FLOAT:
+      return orNull((v) => (typeof v === 'number' ? Math.fround(v) : bad(v)));
+    case Id.BIGINT:
+      return orNull((v) => (typeof v === 'bigint' ? v : bad(v)));
+    case Id.DECIMAL:
+      // Through the decimal's exact text, so the result is the nearest double.
+      return orNull((v) => Number((v as DuckDBDecimalValue).toString()));
+    case Id.VARCHAR:
+      return orNull((v) => (typeof v === 'string' ? v : bad(v)));
+    case Id.LIST:
+    case Id.ARRAY: {
+      const e = fromDuck(t.valueType, Id);
+      return orNull((v) => (v as DuckDBListValue | DuckDBArrayValue).items.map(e));
+    }
+    case Id.STRUCT: {
+      const fs = t.entryTypes.map((f) => fromDuck(f, Id));
+      const ns = t.entryNames;
+      return orNull((v) => {
+        const entries = (v as DuckDBStructValue).entries;
+        return ns.map((n, i) => fs[i]!(entries[n] ?? null));
+      });
+    }
+    case Id.MAP: {
+      const k = fromDuck(t.keyType, Id);
+      const val = fromDuck(t.valueType, Id);
+      const key = irType(t.keyType, Id)!;
+      return orNull((v) => canonicalDict(key, (v as DuckDBMapValue).entries.map((e) => [k(e.key), val(e.value)])));
+    }
+    default:
+      throw new InternalError(`no conversion from DuckDB type ${t.toString()}`);
+  }
+}
+
+// ---- declared types ------------------------------------------------------------------------
+
+type Convert = (v: Value) => Value;
+const same: Convert = (v) => v;
+
+/**
+ * How a source value of type `from` becomes a value of the declared type `to`, or undefined
+ * when it does not fit. Fits: the same type; Int32 to Int64; Int64 to Int32 (a value out of
+ * range is an `Input` error when read); Float32 to Float64; an array to a set (sorted,
+ * deduplicated); and structurally, where a declared struct takes its fields by name.
+ */
+function conversion(to: Type, from: Type, column: string): Convert | undefined {
+  if (typeEqual(to, from)) return same;
+  switch (to.kind) {
+    case 'Int32':
+      if (from.kind !== 'Int64') return undefined;
+      return (v) => {
+        if (v === null) return null;
+        const n = v as bigint;
+        if (n < -2147483648n || n > 2147483647n) {
+          throw new RuntimeError('Input', `TableRead: the value ${n} of column ${JSON.stringify(column)} does not fit the declared Int32`);
+        }
+        return Number(n);
+      };
+    case 'Int64':
+      return from.kind === 'Int32' ? (v) => (v === null ? null : BigInt(v as number)) : undefined;
+    case 'Float64':
+      return from.kind === 'Float32' ? same : undefined;
+    case 'Array':
+    case 'Set': {
+      if (from.kind !== 'Array') return undefined;
+      const e = conversion(to.element, from.element, column);
+      if (e === undefined) return undefined;
+      if (to.kind === 'Array') return e === same ? same : (v) => (v === null ? null : (v as readonly Value[]).map(e));
+      const element = to.element;
+      return (v) => (v === null ? null : canonicalSet(element, (v as readonly Value[]).map(e)));
+    }
+    case 'Dict': {
+      if (from.kind !== 'Dict') return undefined;
+      const k = conversion(to.key, from.key, column);
+      const val = conversion(to.value, from.value, column);
+      if (k === undefined || val === undefined) return undefined;
+      const key = to.key;
+      return (v) =>
+        v === null ? null : canonicalDict(key, (v as readonly (readonly Value[])[]).map((p) => [k(p[0]!), val(p[1]!)]));
+    }
+    case 'Struct': {
+      if (from.kind !== 'Struct') return undefined;
+      const plan = project(to, from, column);
+      return typeof plan === 'string' ? undefined : plan;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Takes the fields of `to` by name from a struct of type `from`, or says why it cannot. */
+function project(to: StructType, from: StructType, column: string | undefined): Convert | string {
+  const idx: number[] = [];
+  const convs: Convert[] = [];
+  for (const f of to.fields) {
+    const i = fieldIndex(from, f.name);
+    const label = column === undefined ? f.name : `${column}.${f.name}`;
+    if (i < 0) return `${column === undefined ? 'column' : 'field'} ${JSON.stringify(label)} is not in the source`;
+    const c = conversion(f.type, from.fields[i]!.type, label);
+    if (c === undefined) {
+      return `${column === undefined ? 'column' : 'field'} ${JSON.stringify(label)} is ${printType(from.fields[i]!.type)} in the source, which does not fit the declared ${printType(f.type)}`;
+    }
+    idx.push(i);
+    convs.push(c);
+  }
+  if (idx.length === from.fields.length && idx.every((i, j) => i === j) && convs.every((c) => c === same)) return same;
+  return (v) => (v === null ? null : idx.map((i, j) => convs[j]!((v as readonly Value[])[i]!)));
+}
+
+/** Why the source cannot give the declared type, or undefined when it can. */
+function misfit(declared: TableType, stored: StructType): string | undefined {
+  if (declared.global.fields.length > 0) return `the declared globals ${printType(declared.global)} are not in the source, which has no globals`;
+  const p = project(declared.row, stored, undefined);
+  return typeof p === 'string' ? p : undefined;
+}
+
+function rowsOf(loaded: Loaded, type: TableType): Iterable<Row> {
+  let plan = loaded.plans.get(type);
+  if (plan === undefined) {
+    const convert = project(type.row, loaded.stored, undefined);
+    if (typeof convert === 'string') throw new RuntimeError('Input', `TableRead: ${convert}`);
+    const { rows } = loaded;
+    if (type.key.length === 0) {
+      plan =
+        convert === same
+          ? () => rows
+          : function* () {
+              for (const r of rows) yield convert(r) as Row;
+            };
+    } else {
+      const key = type.key.map((k) => fieldIndex(type.row, k));
+      const keyTypes = key.map((i) => type.row.fields[i]!.type);
+      let sorted: readonly Row[] | undefined;
+      plan = () => {
+        // Array.prototype.sort is stable, so equal keys keep the source order.
+        sorted ??= rows
+          .map((r) => convert(r) as Row)
+          .sort((a, b) => {
+            for (let j = 0; j < key.length; j++) {
+              const c = compareValues(keyTypes[j]!, a[key[j]!]!, b[key[j]!]!);
+              if (c !== 0) return c;
+            }
+            return 0;
+          });
+        return sorted;
+      };
+    }
+    loaded.plans.set(type, plan);
+  }
+  return plan();
+}
+
+// ---- preparing ---------------------------------------------------------------------------------
+
+/** Opens DuckDB (in memory, or the file `db`), inspects and reads every TableRead in `ir`. */
+export async function prepareSources(ir: IR, options: { db?: string } = {}): Promise<Sources> {
+  const sources = new Map<string, Source>();
+  forEachNode(ir, (node) => {
+    if (node.kind !== 'TableRead') return;
+    const key = readerKey(node.reader);
+    const s = sources.get(key);
+    if (s) s.nodes.push(node);
+    else sources.set(key, { reader: node.reader, nodes: [node], columns: [], loaded: undefined });
+  });
+
+  const duckdb = await import('@duckdb/node-api');
+  const Id = duckdb.DuckDBTypeId;
+  let instance: DuckDBInstance;
+  try {
+    instance =
+      options.db === undefined
+        ? await duckdb.DuckDBInstance.create(':memory:')
+        : await duckdb.DuckDBInstance.create(options.db, { access_mode: 'READ_ONLY' });
+  } catch (e) {
+    const d = diagnostic('fileNotFound', null, `cannot open the DuckDB database ${JSON.stringify(options.db ?? ':memory:')}: ${duckMessage(e)}`);
+    throw new UserError([d]);
+  }
+  let connection: DuckDBConnection | undefined;
+  let open = true;
+  const close = async (): Promise<void> => {
+    if (!open) return;
+    open = false;
+    connection?.closeSync();
+    instance.closeSync();
+  };
+  try {
+    connection = await instance.connect();
+    const diags: Diagnostic[] = [];
+    for (const s of sources.values()) diags.push(...(await inspect(s, connection, Id, options.db)));
+    if (diags.length === 0) {
+      for (const s of sources.values()) diags.push(...(await load(s, connection, Id)));
+    }
+    if (diags.length > 0) throw new UserError(diags);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+
+  return {
+    readerType(r) {
+      const s = sources.get(readerKey(r));
+      if (s === undefined || s.columns.length === 0 || s.columns.some((c) => c.type === undefined)) return undefined;
+      return { global: emptyStruct, key: [], row: tStruct(s.columns.map((c) => [c.name, c.type!])) };
+    },
+    source(reader, type) {
+      const s = sources.get(readerKey(reader));
+      if (s?.loaded === undefined) {
+        throw new InternalError(`rows of ${describeReader(reader)} were not prepared (dropped, or not in the program given to prepareSources)`);
+      }
+      return rowsOf(s.loaded, type);
+    },
+    close,
+  };
+}
+
+/** Reads the source's columns and checks every TableRead of it against them. */
+async function inspect(s: Source, connection: DuckDBConnection, Id: Ids, db: string | undefined): Promise<Diagnostic[]> {
+  const first = s.nodes[0]!;
+  const what = describeReader(s.reader);
+  if (names(s.reader).some((n) => n.includes('\u0000'))) {
+    return [diagnostic('sourceUnreadable', first.span, `cannot read ${what}: the name contains a NUL character`)];
+  }
+  try {
+    const result = await connection.runAndReadAll(`SELECT * FROM ${fromClause(s.reader)} LIMIT 0`);
+    const types = result.columnTypes();
+    s.columns = result.columnNames().map((name, i) => ({ name, duck: types[i]!, type: irType(types[i]!, Id) }));
+  } catch (e) {
+    if (isOurs(e)) throw e;
+    const hint =
+      s.reader.name === 'DuckDBTableReader' && db === undefined
+        ? 'no DuckDB database was given, so there are no tables to read: give the database file that holds it'
+        : undefined;
+    return [diagnostic('sourceUnreadable', first.span, `cannot read ${what}: ${duckMessage(e)}`, hint)];
+  }
+
+  const diags: Diagnostic[] = [];
+  const unsupported = new Set<string>();
+  const needs = (node: TableReadNode, name: string) => {
+    const c = s.columns.find((c) => c.name === name);
+    if (c === undefined || c.type !== undefined || unsupported.has(name)) return;
+    unsupported.add(name);
+    diags.push(
+      diagnostic(
+        'unsupportedColumnType',
+        node.span,
+        `column ${JSON.stringify(name)} of ${what} has DuckDB type ${c.duck.toString()}, which irc cannot read`,
+        `CAST it to a supported type in a view, e.g. CREATE VIEW v AS SELECT * REPLACE (CAST(${quote(name, '"')} AS VARCHAR) AS ${quote(name, '"')}) FROM ...; then read the view`,
+      ),
+    );
+  };
+  const known = tStruct(s.columns.flatMap((c) => (c.type === undefined ? [] : [[c.name, c.type] as const])));
+  for (const node of s.nodes) {
+    if (node.type === null) {
+      for (const c of s.columns) needs(node, c.name);
+      continue;
+    }
+    for (const f of node.type.row.fields) needs(node, f.name);
+    const why = misfit(node.type, known);
+    // A column with no IR type is reported above, not as a misfit.
+    if (why !== undefined && !node.type.row.fields.some((f) => unsupported.has(f.name))) {
+      diags.push(diagnostic('sourceTypeMismatch', node.span, `${what} does not provide the declared type: ${why}`));
+    }
+  }
+  return diags;
+}
+
+/** Reads the rows of the columns some TableRead needs, unless every TableRead drops its rows. */
+async function load(s: Source, connection: DuckDBConnection, Id: Ids): Promise<Diagnostic[]> {
+  if (s.nodes.every((n) => n.dropRows)) return [];
+  const declared = s.nodes.every((n) => n.type !== null);
+  const wanted = new Set(declared ? s.nodes.flatMap((n) => n.type!.row.fields.map((f) => f.name)) : s.columns.map((c) => c.name));
+  const picked = s.columns.map((c, i) => [c, i] as const).filter(([c]) => wanted.has(c.name));
+  const stored = tStruct(picked.map(([c]) => [c.name, c.type!]));
+  const convs = picked.map(([c]) => fromDuck(c.duck, Id));
+  const rows: Row[] = [];
+  // Positional references (#n): names could be ambiguous to DuckDB, which ignores case.
+  const list = picked.length === 0 ? '1' : picked.map(([, i]) => `#${i + 1}`).join(', ');
+  try {
+    const result = await connection.stream(`SELECT ${list} FROM ${fromClause(s.reader)}`);
+    for await (const chunk of result.yieldRows()) {
+      for (const r of chunk) rows.push(picked.length === 0 ? [] : convs.map((f, j) => f(r[j]!)));
+    }
+  } catch (e) {
+    if (isOurs(e)) throw e;
+    return [diagnostic('sourceUnreadable', s.nodes[0]!.span, `cannot read ${describeReader(s.reader)}: ${duckMessage(e)}`)];
+  }
+  s.loaded = { stored, rows, plans: new Map() };
+  return [];
+}
