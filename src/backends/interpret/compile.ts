@@ -12,13 +12,13 @@ import { InternalError } from '../../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
 import { children } from '../../ir/children.js';
 import type { FnName } from '../../ir/functions.js';
-import { assertNever, isTableIR, type IR, type ValueIR } from '../../ir/nodes.js';
+import { assertNever, isTableIR, type IR, type Span, type ValueIR } from '../../ir/nodes.js';
 import { elementType, fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
 import { canonicalDict, canonicalSet, type Value } from '../../ir/value.js';
 import { fold } from '../../ir/walk.js';
 import type { AnyType } from '../../passes/typecheck.js';
 import { AggContext } from './aggregate.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, type RuntimeErrorClass } from './errors.js';
 import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type TableSource, type TableValue } from './tables.js';
@@ -49,13 +49,23 @@ export interface CompileOptions {
   readonly check?: (node: IR, value: unknown) => void;
 }
 
-/** Node kinds whose own evaluation can raise a RuntimeError (semantics.md §8). */
-const mayRaise: ReadonlySet<string> = new Set([
-  'ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'Cast', 'Apply', 'ArrayRef', 'Die', 'StreamRange', 'StreamTake',
-  'StreamDrop', 'StreamZip', 'ApplyAggOp', 'ApplyScanOp', 'AggArrayPerElement', 'TableAggregate', 'StreamAgg',
-  'TableParallelize', 'TableHead', 'TableTail', 'TableRead', 'TableWrite', 'TableMapRows', 'TableAggregateByKey',
-  'TableKeyByAndAggregate', 'TableCount', 'TableCollect', 'Grad', 'Gradient',
-]);
+/**
+ * Where the last operation that may raise began: set just before it runs (no wrapper frames, so
+ * deep programs keep their stack), read when a RuntimeError escapes to locate it.
+ */
+let raisedAt: Span | undefined;
+
+function raise(node: IR, errorClass: RuntimeErrorClass, message: string): RuntimeError {
+  const e = new RuntimeError(errorClass, message);
+  e.span = node.span;
+  return e;
+}
+
+/** Gives a RuntimeError without a location the location of the operation that raised it. */
+export function locate(e: unknown): unknown {
+  if (e instanceof RuntimeError && e.span === undefined) e.span = raisedAt;
+  return e;
+}
 
 /** Slot of a binding in its binder's frame (see frames.ts); the order binds.ts adds them in. */
 function slotOf(binder: IR, bind: Bind, ordinal: number): number {
@@ -160,19 +170,6 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         if (special.scan !== undefined) scan = special.scan;
       }
       let v = special?.v ?? (isTableIR(node) ? tables.table(node, kids, compileAggregation) : value(node as ValueIR, ctx, kids));
-      if (node.span !== undefined && mayRaise.has(node.kind)) {
-        // Locate run-time errors at the innermost node that raised them (for file:line:col).
-        const inner = v;
-        const span = node.span;
-        v = (f) => {
-          try {
-            return inner(f);
-          } catch (e) {
-            if (e instanceof RuntimeError && e.span === undefined) e.span = span;
-            throw e;
-          }
-        };
-      }
       if (check) {
         const inner = v;
         v = (f) => {
@@ -215,14 +212,20 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         const seqTypes = node.seqArgs.map(typeOf);
         const span = node.span;
         const feed: Seq = (f, c) => {
-          try {
-            c.feed(node, node.op, seqTypes, args.map((a) => a(f) as Value));
-          } catch (e) {
-            if (e instanceof RuntimeError && e.span === undefined) e.span = span;
-            throw e;
-          }
+          const xs = args.map((a) => a(f) as Value);
+          raisedAt = span;
+          c.feed(node, node.op, seqTypes, xs);
         };
-        const v: V = (f) => findAgg(f, scan).result(node, node.op, seqTypes, () => init.map((a) => a(f) as Value));
+        const v: V = (f) => {
+          const c = findAgg(f, scan);
+          const getInit = () => init.map((a) => a(f) as Value);
+          raisedAt = span;
+          return c.result(node, node.op, seqTypes, () => {
+            const xs = getInit();
+            raisedAt = span;
+            return xs;
+          });
+        };
         return scan ? { v, scan: feed, seq: null } : { v, seq: feed };
       }
       case 'AggFilter': {
@@ -266,7 +269,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const a = arr(f) as readonly Value[] | null;
           if (a === null) return;
           if (known === undefined && c.noteLength(node, a.length) !== a.length) {
-            throw new RuntimeError('InvalidArgument', `AggArrayPerElement: arrays of lengths ${c.firstLength(node)} and ${a.length}`);
+            throw raise(node, 'InvalidArgument', `AggArrayPerElement: arrays of lengths ${c.firstLength(node)} and ${a.length}`);
           }
           for (let j = 0; j < a.length; j++) {
             const sub = c.element(node, j);
@@ -280,7 +283,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
             const k = known(f) as number | null;
             if (k === null) return null;
             if (k < 0 || c.maxElement(node) > k) {
-              throw new RuntimeError('InvalidArgument', `AggArrayPerElement: an array is longer than the known length ${k}`);
+              throw raise(node, 'InvalidArgument', `AggArrayPerElement: an array is longer than the known length ${k}`);
             }
             n = k;
           } else {
@@ -380,7 +383,12 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         const from = typeOf(node.value);
         const to = node.type;
         const a = k[0]!;
-        return (f) => cast(from, to, a(f) as Value);
+        const span = node.span;
+        return (f) => {
+          const x = a(f) as Value;
+          raisedAt = span;
+          return cast(from, to, x);
+        };
       }
       case 'IsNA': {
         const a = k[0]!;
@@ -430,21 +438,28 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         if (loc === undefined) throw new InternalError(`interpreter: unbound relational ${node.name}`);
         return (f) => lookup(f, loc);
       }
-      case 'RelationalLet': {
-        const [val, body] = k as [V, V];
-        return (f) => body(frame(node, [val(f)], f));
-      }
       case 'ApplyBinaryPrimOp': {
         const lt = typeOf(node.l);
         const [l, r] = k as [V, V];
         const op = node.op;
-        return (f) => binaryOp(op, lt, l(f) as Value, r(f) as Value);
+        const span = node.span;
+        return (f) => {
+          const x = l(f) as Value;
+          const y = r(f) as Value;
+          raisedAt = span;
+          return binaryOp(op, lt, x, y);
+        };
       }
       case 'ApplyUnaryPrimOp': {
         const xt = typeOf(node.x);
         const [x] = k as [V];
         const op = node.op;
-        return (f) => unaryOp(op, xt, x(f) as Value);
+        const span = node.span;
+        return (f) => {
+          const v = x(f) as Value;
+          raisedAt = span;
+          return unaryOp(op, xt, v);
+        };
       }
       case 'ApplyComparisonOp': {
         const lt = typeOf(node.l);
@@ -480,6 +495,10 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           return o === null ? null : idx.map((i) => o[i]);
         };
       }
+      case 'RelationalLet': {
+        const [val, body] = k as [V, V];
+        return (f) => body(frame(node, [val(f)], f));
+      }
       case 'GetField': {
         const i = fieldIndex(typeOf(node.o) as StructType, node.name);
         const [o] = k as [V];
@@ -506,7 +525,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const j = i(f) as number | null;
           if (xs === null || j === null) return null;
           if (j < 0 || j >= xs.length) {
-            throw new RuntimeError('ArrayIndexOutOfBounds', `array index ${j} out of bounds for length ${xs.length}`);
+            throw raise(node, 'ArrayIndexOutOfBounds', `array index ${j} out of bounds for length ${xs.length}`);
           }
           return xs[j];
         };
@@ -567,7 +586,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const stop = s1(f) as number | null;
           const step = s2(f) as number | null;
           if (start === null || stop === null || step === null) return null;
-          if (step === 0) throw new RuntimeError('InvalidArgument', 'StreamRange: step is 0');
+          if (step === 0) throw raise(node, 'InvalidArgument', 'StreamRange: step is 0');
           return {
             *[Symbol.iterator]() {
               if (step > 0) for (let i = start; i < stop; i += step) yield i;
@@ -642,7 +661,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const xs = a(f) as Stream | null;
           const n = num(f) as number | null;
           if (xs === null || n === null) return null;
-          if (n < 0) throw new RuntimeError('InvalidArgument', `${node.kind}: negative count ${n}`);
+          if (n < 0) throw raise(node, 'InvalidArgument', `${node.kind}: negative count ${n}`);
           return {
             *[Symbol.iterator]() {
               let i = 0;
@@ -671,7 +690,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
                 if (done.every(Boolean)) return;
                 if (done.some(Boolean)) {
                   if (behavior === 'TakeMinLength') return;
-                  if (behavior !== 'ExtendNA') throw new RuntimeError('InvalidArgument', `StreamZip (${behavior}): streams of different lengths`);
+                  if (behavior !== 'ExtendNA') throw raise(node, 'InvalidArgument', `StreamZip (${behavior}): streams of different lengths`);
                 }
                 yield body(frame(node, steps.map((s) => (s.done ? null : s.value)), f)) as Value;
               }
@@ -682,13 +701,18 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'Apply': {
         const argTypes = node.args.map(typeOf);
         const fn = node.fn as FnName;
-        return (f) => applyFunction(fn, argTypes, k.map((a) => a(f) as Value));
+        const span = node.span;
+        return (f) => {
+          const xs = k.map((a) => a(f) as Value);
+          raisedAt = span;
+          return applyFunction(fn, argTypes, xs);
+        };
       }
       case 'Die': {
         const [msg] = k as [V];
         return (f) => {
           const m = msg(f) as string | null;
-          throw new RuntimeError('Die', m ?? '<missing>');
+          throw raise(node, 'Die', m ?? '<missing>');
         };
       }
       case 'TableCount': {
@@ -722,7 +746,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'TableWrite':
         return () => {
-          throw new RuntimeError('Input', 'TableWrite is not supported by the reference interpreter');
+          throw raise(node, 'Input', 'TableWrite is not supported by the reference interpreter');
         };
       case 'CollectDistributedArray': {
         const [contexts, globals, body, dyn] = k as [V, V, V, V];
@@ -739,7 +763,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'Grad':
       case 'Gradient':
         return () => {
-          throw new RuntimeError('InvalidArgument', `${node.kind} must be rewritten by the differentiation pass before it runs (issue 7)`);
+          throw raise(node, 'InvalidArgument', `${node.kind} must be rewritten by the differentiation pass before it runs (issue 7)`);
         };
       case 'AggLet':
       case 'AggFilter':

@@ -1,10 +1,11 @@
 // The reference interpreter: the oracle every backend is compared with (semantics.md).
 
-import { UserError } from '../../diagnostics/diagnostic.js';
+import { diagnostic, UserError } from '../../diagnostics/diagnostic.js';
+import { maxDepth } from '../../ir/walk.js';
 import type { IR } from '../../ir/nodes.js';
 import type { Value } from '../../ir/value.js';
 import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
-import { compile } from './compile.js';
+import { compile, locate } from './compile.js';
 import type { TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
 
@@ -32,10 +33,25 @@ export function interpret(ir: IR, options: InterpretOptions = {}): Result {
   const check = options.strict ? strictChecker(info.types) : undefined;
   const program = compile(ir, { types: info.types, source: options.source, check });
   const type = info.types.get(ir)!;
-  const out = program.v(null as never);
+  let out: unknown;
+  try {
+    out = program.v(null as never);
+  } catch (e) {
+    // Closures nest as deep as the program; past this thread's stack, say so plainly.
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      throw new UserError([
+        diagnostic('tooDeep', ir.span, `the program nests too deeply (${maxDepth(ir)} levels) for this thread's stack`, 'run it with `irc run`, which uses a worker with a larger stack'),
+      ]);
+    }
+    throw locate(e);
+  }
   if (isTableType(type)) {
     const t = out as TableValue;
-    return { kind: 'table', type, rows: [...t.rows()], global: t.global };
+    try {
+      return { kind: 'table', type, rows: [...t.rows()], global: t.global };
+    } catch (e) {
+      throw locate(e);
+    }
   }
   return { kind: 'value', type, value: out as Value };
 }

@@ -302,13 +302,6 @@ function project(to: StructType, from: StructType, column: string | undefined): 
   return (v) => (v === null ? null : idx.map((i, j) => convs[j]!((v as readonly Value[])[i]!)));
 }
 
-/** Why the source cannot give the declared type, or undefined when it can. */
-function misfit(declared: TableType, stored: StructType): string | undefined {
-  if (declared.global.fields.length > 0) return `the declared globals ${printType(declared.global)} are not in the source, which has no globals`;
-  const p = project(declared.row, stored, undefined);
-  return typeof p === 'string' ? p : undefined;
-}
-
 function rowsOf(loaded: Loaded, type: TableType): Iterable<Row> {
   let plan = loaded.plans.get(type);
   if (plan === undefined) {
@@ -394,7 +387,7 @@ export async function prepareSources(ir: IR, options: { db?: string } = {}): Pro
   return {
     readerType(r) {
       const s = sources.get(readerKey(r));
-      if (s === undefined || s.columns.length === 0 || s.columns.some((c) => c.type === undefined)) return undefined;
+      if (s === undefined || s.columns.some((c) => c.type === undefined)) return undefined;
       return { global: emptyStruct, key: [], row: tStruct(s.columns.map((c) => [c.name, c.type!])) };
     },
     source(reader, type) {
@@ -450,9 +443,10 @@ async function inspect(s: Source, connection: DuckDBConnection, Id: Ids, db: str
       continue;
     }
     for (const f of node.type.row.fields) needs(node, f.name);
-    const why = misfit(node.type, known);
+    // Only the row: sources have no globals, and declared ones read as all missing (tables.ts).
+    const why = project(node.type.row, known, undefined);
     // A column with no IR type is reported above, not as a misfit.
-    if (why !== undefined && !node.type.row.fields.some((f) => unsupported.has(f.name))) {
+    if (typeof why === 'string' && !node.type.row.fields.some((f) => unsupported.has(f.name))) {
       diags.push(diagnostic('sourceTypeMismatch', node.span, `${what} does not provide the declared type: ${why}`));
     }
   }

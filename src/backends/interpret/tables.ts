@@ -68,7 +68,7 @@ export function tableOps(deps: Deps) {
     switch (node.kind) {
       case 'TableRange': {
         const n = node.n;
-        if (n < 0) return () => fail('InvalidArgument', `TableRange: negative size ${n}`);
+        if (n < 0) return () => fail('InvalidArgument', `TableRange: negative size ${n}`, node);
         return (): TableValue => ({
           global: [],
           *rows() {
@@ -79,7 +79,7 @@ export function tableOps(deps: Deps) {
       case 'TableRead': {
         const reader = node.reader;
         return (): TableValue => {
-          if (deps.source === undefined) fail('Input', 'TableRead: no table source is configured for the interpreter');
+          if (deps.source === undefined) fail('Input', 'TableRead: no table source is configured for the interpreter', node);
           const src = deps.source!;
           // Readers have no globals: a declared global struct reads as all missing.
           return { global: present(null, out.global), rows: () => (node.dropRows ? [] : src(reader, out)) };
@@ -89,7 +89,7 @@ export function tableOps(deps: Deps) {
         const [rg] = k as [V];
         return (f): TableValue => {
           const v = rg(f) as readonly Value[] | null;
-          if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing');
+          if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing', node);
           const rows = v![0] as readonly Row[];
           return { global: present(v![1]!, out.global), rows: () => rows.map((r) => present(r, out.row)) };
         };
@@ -258,7 +258,7 @@ export function tableOps(deps: Deps) {
         const n = node.n;
         const head = node.kind === 'TableHead';
         return (f): TableValue => {
-          if (n < 0n) fail('InvalidArgument', `${node.kind}: negative count ${n}`);
+          if (n < 0n) fail('InvalidArgument', `${node.kind}: negative count ${n}`, node);
           const t = child(f) as TableValue;
           return {
             global: t.global,
@@ -379,8 +379,10 @@ export function tableOps(deps: Deps) {
             const rb = b.done ? null : b.value;
             const lMissing = la !== null && hasMissing(la[0]!, lIdx);
             const rMissing = rb !== null && hasMissing(rb[0]!, rIdx);
-            const c = la === null ? 1 : rb === null ? -1 : lMissing ? -1 : rMissing ? 1 : cmpLR(la[0]!, rb[0]!);
-            if (c < 0 || (c === 0 && (lMissing || rMissing))) {
+            // Missing keys sort last and match nothing; two unmatched missing-key runs go left first.
+            const c =
+              la === null ? 1 : rb === null ? -1 : lMissing ? (rMissing ? -1 : 1) : rMissing ? -1 : cmpLR(la[0]!, rb[0]!);
+            if (c < 0) {
               if (keepLeft) for (const l of la!) yield make(l, null);
               a = li.next();
             } else if (c > 0) {
@@ -446,6 +448,8 @@ function present(v: unknown, t: StructType): Row {
   return v === null ? t.fields.map(() => null) : (v as Row);
 }
 
-function fail(errorClass: 'InvalidArgument' | 'Input', message: string): never {
-  throw new RuntimeError(errorClass, message);
+function fail(errorClass: 'InvalidArgument' | 'Input', message: string, node: IR): never {
+  const e = new RuntimeError(errorClass, message);
+  e.span = node.span;
+  throw e;
 }
