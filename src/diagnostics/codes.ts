@@ -67,6 +67,8 @@ export const codes = {
   sourceUnreadable: c('IRC9003', 'a TableRead source (DuckDB table or file) that is missing or cannot be read'),
   unsupportedColumnType: c('IRC9004', 'a source column whose DuckDB type has no IR type'),
   sourceTypeMismatch: c('IRC9005', 'a TableRead whose declared type the source does not provide'),
+  writeFailed: c('IRC9006', 'a TableWrite target (DuckDB table or file) that cannot be written'),
+  unsupportedWriteType: c('IRC9007', 'a TableWrite whose row type has no DuckDB type'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof codes;

@@ -216,7 +216,7 @@ export function encodeJson(t: Type, v: Value): string {
       if (n === Infinity) return '"Infinity"';
       if (n === -Infinity) return '"-Infinity"';
       if (Object.is(n, -0)) return '-0.0';
-      return String(n);
+      return t.kind === 'Float32' ? shortestFloat32(n) : String(n);
     }
     case 'String':
       return JSON.stringify(v);
@@ -237,6 +237,15 @@ export function encodeJson(t: Type, v: Value): string {
         .map((f, i) => `${JSON.stringify(f.name)}:${encodeJson(f.type, (v as readonly Value[])[i]!)}`)
         .join(',')}}`;
   }
+}
+
+/** The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612). */
+function shortestFloat32(x: number): string {
+  for (let p = 1; p <= 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return String(y);
+  }
+  return String(x);
 }
 
 // ---- ordering ---------------------------------------------------------------------------------

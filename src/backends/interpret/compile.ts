@@ -12,7 +12,7 @@ import { InternalError } from '../../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
 import { children } from '../../ir/children.js';
 import type { FnName } from '../../ir/functions.js';
-import { assertNever, isTableIR, type IR, type Span, type ValueIR } from '../../ir/nodes.js';
+import { assertNever, isTableIR, type IR, type Span, type TableWriter, type ValueIR } from '../../ir/nodes.js';
 import { elementType, fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
 import { canonicalDict, canonicalSet, type Value } from '../../ir/value.js';
 import { fold } from '../../ir/walk.js';
@@ -21,7 +21,7 @@ import { AggContext } from './aggregate.js';
 import { RuntimeError, type RuntimeErrorClass } from './errors.js';
 import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
-import { tableOps, type TableSource, type TableValue } from './tables.js';
+import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -45,6 +45,8 @@ export interface CompileOptions {
   readonly types: ReadonlyMap<IR, AnyType>;
   /** Rows of a TableRead source, in the reader's type. */
   readonly source?: TableSource;
+  /** Receives the rows of every TableWrite, in table order. */
+  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[]) => void;
   /** Called with every value a node produces (strict mode). */
   readonly check?: (node: IR, value: unknown) => void;
 }
@@ -744,10 +746,21 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         const [tv] = k as [V];
         return (f) => (tv(f) as TableValue).global;
       }
-      case 'TableWrite':
-        return () => {
-          throw raise(node, 'Input', 'TableWrite is not supported by the reference interpreter');
+      case 'TableWrite': {
+        const [tv] = k as [V];
+        const sink = options.sink;
+        const writer = node.writer;
+        const type = tableTypeOf(node.child);
+        if (sink === undefined) {
+          return () => {
+            throw raise(node, 'Input', 'TableWrite: this interpreter was given nowhere to write (no sink); `irc run` performs writes');
+          };
+        }
+        return (f) => {
+          sink(writer, type, [...(tv(f) as TableValue).rows()]);
+          return null;
         };
+      }
       case 'CollectDistributedArray': {
         const [contexts, globals, body, dyn] = k as [V, V, V, V];
         return (f) => {

@@ -2,11 +2,12 @@
 
 import { diagnostic, UserError } from '../../diagnostics/diagnostic.js';
 import { maxDepth } from '../../ir/walk.js';
-import type { IR } from '../../ir/nodes.js';
+import type { IR, TableWriter } from '../../ir/nodes.js';
+import type { TableType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
 import { compile, locate } from './compile.js';
-import type { TableSource, TableValue } from './tables.js';
+import type { Row, TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
 
 export { RuntimeError, type RuntimeErrorClass } from './errors.js';
@@ -16,6 +17,11 @@ export interface InterpretOptions extends TypecheckOptions {
   /** Check every value against its node's type (on in tests). */
   readonly strict?: boolean;
   readonly source?: TableSource;
+  /**
+   * Receives each TableWrite's rows as it runs; the caller performs the writes afterwards
+   * (`performWrites`). Without it, TableWrite is an `Input` error.
+   */
+  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[]) => void;
 }
 
 /** A program's result: a value, or a table's rows and global. */
@@ -31,7 +37,7 @@ export function interpret(ir: IR, options: InterpretOptions = {}): Result {
   const info = typecheck(ir, options);
   if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
   const check = options.strict ? strictChecker(info.types) : undefined;
-  const program = compile(ir, { types: info.types, source: options.source, check });
+  const program = compile(ir, { types: info.types, source: options.source, sink: options.sink, check });
   const type = info.types.get(ir)!;
   let out: unknown;
   try {

@@ -82,9 +82,9 @@ interface Source {
 
 /**
  * DuckDB's quoting: the text between quotes, each quote doubled. `"` makes an identifier, `'` a
- * string literal. Every name and path that reaches SQL goes through here.
+ * string literal. Every name and path that reaches SQL, read or written (write.ts), goes through here.
  */
-function quote(text: string, q: '"' | "'"): string {
+export function quote(text: string, q: '"' | "'"): string {
   // DuckDB's parser stops at a NUL (an unterminated quote, never a way out of it); readers with
   // one are rejected before reaching SQL, for a clearer message.
   return q + text.split(q).join(q + q) + q;
