@@ -46,7 +46,7 @@ const errorClasses: readonly RuntimeErrorClass[] = [
  * - Grad, Gradient: the differentiation pass (issue 7) does not exist yet; the interpreter
  *   raises InvalidArgument for them (the catalogue checks that, in grad.ir and gradient.ir).
  * - TableRead: needs a file or a DuckDB table; covered by the reader tests, not here.
- * - TableWrite: needs a file; the catalogue only checks that the interpreter refuses it
+ * - TableWrite: needs a file; the catalogue checks that without a sink the interpreter raises Input (irc run supplies one: test/interpret-write.test.ts)
  *   (class Input, table-write.ir).
  */
 const exemptKinds: readonly Kind[] = ['Grad', 'Gradient', 'TableRead', 'TableWrite'];

@@ -127,7 +127,7 @@ function program(io: Io): Command {
     .argument('<file>', 'the .ir file, or - for standard input')
     .addOption(new Option('--backend <name>', 'where to run it').choices(['interpret']).default('interpret'))
     .addOption(new Option('--format <format>', 'json: one JSON document; table: aligned text').choices(['json', 'table']).default('json'))
-    .option('--db <path>', 'a DuckDB database file for TableRead of DuckDB tables (default: in memory)')
+    .option('--db <path>', 'a DuckDB database file for DuckDB tables read (TableRead) and written (TableWrite)')
     .action(async (file: string, opts: { backend: 'interpret'; format: 'json' | 'table'; db?: string }) => {
       const { text } = readInput(file, io);
       io.stdout((await runText(text, opts)) + '\n');

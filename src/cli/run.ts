@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { interpret, RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import { prepareSources } from '../backends/interpret/read.js';
+import { performWrites, type Write } from '../backends/interpret/write.js';
 import { UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { forEachNode, maxDepth } from '../ir/walk.js';
 import type { Span } from '../ir/nodes.js';
@@ -30,7 +31,14 @@ export async function runText(text: string, options: RunOptions, where: { inThre
   });
   const sources = reads ? await prepareSources(ir, { db: options.db }) : undefined;
   try {
-    const result = interpret(ir, { readerType: sources?.readerType, source: sources?.source });
+    const writes: Write[] = [];
+    const result = interpret(ir, {
+      readerType: sources?.readerType,
+      source: sources?.source,
+      sink: (writer, type, rows) => void writes.push({ writer, type, rows }),
+    });
+    // After the run (DuckDB is asynchronous): a program never reads its own writes.
+    await performWrites(writes, { db: options.db });
     return options.format === 'json' ? formatJson(result) : formatTable(result);
   } finally {
     await sources?.close();
