@@ -33,6 +33,9 @@ export interface Env<T> {
    */
   readonly aggRel?: Scoped<T>;
   readonly scanRel?: Scoped<T>;
+  /** The node that opened the agg (scan) scope, for telling which aggregation a node feeds. */
+  readonly aggOwner?: IR;
+  readonly scanOwner?: IR;
 }
 
 export function emptyEnv<T>(): Env<T> {
@@ -148,6 +151,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         ...env,
         agg: add(env.eval, node, [{ name: node.name, source: { of: 'element', child: 0 } }], resolve, 'agg'),
         aggRel: env.rel,
+        aggOwner: node,
       };
     case 'ApplyAggOp':
     case 'ApplyScanOp':
@@ -208,6 +212,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         scan: null,
         rel: env.rel,
         aggRel: env.rel,
+        aggOwner: node,
       };
     // Table nodes: `env` is the enclosing environment the table was reached with.
     case 'TableFilter':
@@ -220,6 +225,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         scan: add(env.eval, node, rowAndGlobal(0), resolve, 'scan'),
         rel: env.rel,
         scanRel: env.rel,
+        scanOwner: node,
       };
     case 'TableMapGlobals':
       return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, globalOnly(0), resolve, 'eval') };
@@ -231,6 +237,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         scan: null,
         rel: env.rel,
         aggRel: env.rel,
+        aggOwner: node,
       };
     case 'TableKeyByAndAggregate':
       if (i === 0) return tableChild(env);
@@ -241,6 +248,7 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
         scan: null,
         rel: env.rel,
         aggRel: env.rel,
+        aggOwner: node,
       };
     default:
       return env;

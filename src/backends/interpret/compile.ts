@@ -10,7 +10,6 @@
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
-import { children } from '../../ir/children.js';
 import type { FnName } from '../../ir/functions.js';
 import { assertNever, isTableIR, type IR, type Span, type TableWriter, type ValueIR } from '../../ir/nodes.js';
 import { elementType, fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
@@ -88,39 +87,6 @@ function slotOf(binder: IR, bind: Bind, ordinal: number): number {
 
 const rootBinder: IR = { kind: 'Void' };
 
-/** Scopes that a child opens (or closes), for telling which aggregations a seq feeds. */
-function childScopes(node: IR, i: number, ctx: Ctx): { aggScope: IR | null; scanScope: IR | null } {
-  switch (node.kind) {
-    case 'TableAggregate':
-    case 'TableAggregateByKey':
-      return i === 1 ? { aggScope: node, scanScope: null } : { aggScope: null, scanScope: null };
-    case 'TableKeyByAndAggregate':
-      return i === 1 ? { aggScope: node, scanScope: null } : { aggScope: null, scanScope: null };
-    case 'StreamAgg':
-      return i === 1 ? { aggScope: node, scanScope: ctx.scanScope } : ctx;
-    case 'TableMapRows':
-      return i === 1 ? { aggScope: null, scanScope: node } : { aggScope: null, scanScope: null };
-    case 'ApplyAggOp':
-    case 'ApplyScanOp':
-      return i < node.initArgs.length ? ctx : { aggScope: null, scanScope: null };
-    case 'AggFilter':
-    case 'AggGroupBy':
-    case 'AggExplode':
-    case 'AggArrayPerElement':
-    case 'AggLet':
-      // The per-row parts run promoted: no aggregation of this scope inside them.
-      return i === 0 ? { aggScope: null, scanScope: null } : ctx;
-    case 'Let': {
-      const b = node.bindings[i];
-      return b !== undefined && b.scope !== 'eval' ? { aggScope: null, scanScope: null } : ctx;
-    }
-    case 'CollectDistributedArray':
-      return i === 2 ? { aggScope: null, scanScope: null } : ctx;
-    default:
-      return isTableIR(children(node)[i]!) || isTableIR(node) ? { aggScope: null, scanScope: null } : ctx;
-  }
-}
-
 /** Compiles a checked program. The result's `v` evaluates it. */
 export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap<string, unknown>): Compiled {
   const types = options.types;
@@ -149,8 +115,9 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
 
   const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null }, {
     enter: (node, i, ctx) => {
-      const { aggScope, scanScope } = childScopes(node, i, ctx);
-      return { env: childEnv(node, i, ctx.env, resolve), aggScope, scanScope };
+      // Which aggregation a child's aggregators feed is whichever node opened its scope (binds.ts).
+      const env = childEnv(node, i, ctx.env, resolve);
+      return { env, aggScope: env.agg !== null ? (env.aggOwner ?? null) : null, scanScope: env.scan !== null ? (env.scanOwner ?? null) : null };
     },
     leave: (node, ctx, kids) => {
       const own = (k: Compiled, scope: 'agg' | 'scan') =>
