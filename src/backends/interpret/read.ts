@@ -45,6 +45,7 @@ import {
 } from '../../ir/types.js';
 import { canonicalDict, canonicalSet, compareValues, type Value } from '../../ir/value.js';
 import { forEachNode } from '../../ir/walk.js';
+import { quoteIdent, quoteString } from '../duckdb/quote.js';
 import { RuntimeError } from './errors.js';
 import type { Row, TableSource } from './tables.js';
 
@@ -80,24 +81,14 @@ interface Source {
   loaded: Loaded | undefined;
 }
 
-/**
- * DuckDB's quoting: the text between quotes, each quote doubled. `"` makes an identifier, `'` a
- * string literal. Every name and path that reaches SQL, read or written (write.ts), goes through here.
- */
-export function quote(text: string, q: '"' | "'"): string {
-  // DuckDB's parser stops at a NUL (an unterminated quote, never a way out of it); readers with
-  // one are rejected before reaching SQL, for a clearer message.
-  return q + text.split(q).join(q + q) + q;
-}
-
 function fromClause(r: TableReader): string {
   switch (r.name) {
     case 'DuckDBTableReader':
-      return quote(r.table, '"');
+      return quoteIdent(r.table);
     case 'ParquetReader':
-      return `read_parquet([${r.paths.map((p) => quote(p, "'")).join(', ')}])`;
+      return `read_parquet([${r.paths.map((p) => quoteString(p)).join(', ')}])`;
     case 'CSVReader':
-      return `read_csv([${r.paths.map((p) => quote(p, "'")).join(', ')}])`;
+      return `read_csv([${r.paths.map((p) => quoteString(p)).join(', ')}])`;
   }
 }
 
@@ -432,7 +423,7 @@ async function inspect(s: Source, connection: DuckDBConnection, Id: Ids, db: str
         'unsupportedColumnType',
         node.span,
         `column ${JSON.stringify(name)} of ${what} has DuckDB type ${c.duck.toString()}, which irc cannot read`,
-        `CAST it to a supported type in a view, e.g. CREATE VIEW v AS SELECT * REPLACE (CAST(${quote(name, '"')} AS VARCHAR) AS ${quote(name, '"')}) FROM ...; then read the view`,
+        `CAST it to a supported type in a view, e.g. CREATE VIEW v AS SELECT * REPLACE (CAST(${quoteIdent(name)} AS VARCHAR) AS ${quoteIdent(name)}) FROM ...; then read the view`,
       ),
     );
   };

@@ -9,7 +9,7 @@
 // Void, Stream and empty structs have no DuckDB type: an `unsupportedWriteType` diagnostic.
 //
 // Rows go in through DuckDB's appender, each value converted by our code: no value is ever
-// SQL text. Names and paths that reach SQL go through read.ts's `quote`.
+// SQL text. Names and paths that reach SQL go through ../duckdb/quote.ts.
 //
 // DuckDBTableWriter: CREATE OR REPLACE TABLE in the database file `db`, in one transaction
 // with its rows. ParquetWriter: a table in an in-memory database, then COPY ... TO the path.
@@ -20,7 +20,7 @@ import { diagnostic, UserError, type Diagnostic } from '../../diagnostics/diagno
 import type { TableWriter } from '../../ir/nodes.js';
 import type { TableType, Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
-import { quote } from './read.js';
+import { quoteIdent, quoteString } from '../duckdb/quote.js';
 import type { Row } from './tables.js';
 
 export interface Write {
@@ -51,7 +51,7 @@ function sqlType(t: Type): string | { readonly why: string } {
       if (f.name.includes('\u0000')) return { why: `the field name ${JSON.stringify(f.name)}, which contains a NUL character` };
       const s = sqlType(f.type);
       if (typeof s !== 'string') return s;
-      parts.push(`${quote(f.name, '"')} ${s}`);
+      parts.push(`${quoteIdent(f.name)} ${s}`);
     }
     return `STRUCT(${parts.join(', ')})`;
   };
@@ -125,8 +125,8 @@ function toDuck(t: Type, api: Api): ToDuck {
 
 /** Creates (or replaces) `table` with the row type of `type` and appends the rows. */
 async function fill(c: DuckDBConnection, api: Api, w: Write, table: string): Promise<void> {
-  const columns = w.type.row.fields.map((f) => `${quote(f.name, '"')} ${sqlType(f.type) as string}`);
-  const target = quote(table, '"');
+  const columns = w.type.row.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type) as string}`);
+  const target = quoteIdent(table);
   await c.run(`CREATE OR REPLACE TABLE ${target} (${columns.join(', ')})`);
   // DuckDB's own types for the columns, as the appender wants them.
   const types: DuckDBType[] = (await c.runAndReadAll(`SELECT * FROM ${target} LIMIT 0`)).columnTypes();
@@ -211,8 +211,8 @@ export async function performWrites(writes: readonly Write[], options: { db?: st
           memory ??= await open(':memory:');
           const table = `irc_write_${n++}`;
           await fill(memory, api, w, table);
-          await memory.run(`COPY ${quote(table, '"')} TO ${quote(w.writer.path, "'")} (FORMAT parquet)`);
-          await memory.run(`DROP TABLE ${quote(table, '"')}`);
+          await memory.run(`COPY ${quoteIdent(table)} TO ${quoteString(w.writer.path)} (FORMAT parquet)`);
+          await memory.run(`DROP TABLE ${quoteIdent(table)}`);
         }
       } catch (e) {
         if (e instanceof UserError) throw e;
