@@ -1,0 +1,210 @@
+// The differential harness: silent on the interpreter against itself, loud and shrunk on
+// deliberately broken backends, honest about skipped programs.
+
+import { describe, expect, test } from 'vitest';
+import { interpret, RuntimeError, type Result } from '../src/backends/interpret/index.js';
+import { children } from '../src/ir/children.js';
+import type { IR } from '../src/ir/nodes.js';
+import { countNodes } from '../src/ir/walk.js';
+import { TFloat64, TInt32, TInt64, tArray, tSet, tStruct, type Type } from '../src/ir/types.js';
+import type { Value } from '../src/ir/value.js';
+import { isTableType } from '../src/passes/typecheck.js';
+import { checkBackend, interpreterBackend, sameResult, type Backend, type Outcome } from '../src/testing/differential.js';
+
+const size = (ir: IR): number => countNodes(ir);
+
+/** Negates every Float64 inside a value. */
+function negateFloats(t: Type, v: Value): Value {
+  if (v === null) return v;
+  switch (t.kind) {
+    case 'Float64':
+      return -(v as number);
+    case 'Array':
+    case 'Stream':
+    case 'Set':
+      return (v as readonly Value[]).map((x) => negateFloats(t.element, x));
+    case 'Dict':
+      return (v as readonly (readonly Value[])[]).map(([k, x]) => [k!, negateFloats(t.value, x!)]);
+    case 'Tuple':
+    case 'Struct':
+      return t.fields.map((f, i) => negateFloats(f.type, (v as readonly Value[])[i]!));
+    default:
+      return v;
+  }
+}
+
+const flipFloats: Backend = {
+  name: 'flip-floats',
+  run(ir) {
+    const r = interpret(ir);
+    if (r.kind === 'value') return { ...r, value: negateFloats(r.type as Type, r.value) };
+    if (!isTableType(r.type)) throw new Error('table without a table type');
+    const row = r.type.row;
+    return { ...r, rows: r.rows.map((x) => negateFloats(row, x)) };
+  },
+};
+
+const reverseRows: Backend = {
+  name: 'reverse-rows',
+  async run(ir): Promise<Result> {
+    const r = interpret(ir);
+    return r.kind === 'table' ? { ...r, rows: [...r.rows].reverse() } : r;
+  },
+};
+
+const divisionAsDie: Backend = {
+  name: 'division-as-die',
+  run(ir) {
+    try {
+      return interpret(ir);
+    } catch (e) {
+      if (e instanceof RuntimeError && e.errorClass === 'DivisionByZero') throw new RuntimeError('Die', e.message);
+      throw e;
+    }
+  },
+};
+
+describe('checkBackend', () => {
+  test('the interpreter agrees with itself on 1,000 programs', async () => {
+    const r = await checkBackend(interpreterBackend, { runs: 1000, seed: 42 });
+    expect(r.mismatches).toEqual([]);
+    expect(r.runs).toBe(1000);
+    expect(r.compared).toBe(1000);
+    expect(r.skipped).toBe(0);
+    // Errors are part of what is compared: a good share of programs raise.
+    expect(r.agreedErrors).toBeGreaterThan(50);
+    expect(r.agreedErrors).toBeLessThan(700);
+  }, 60_000);
+
+  test('catches a backend that negates Float64 results, shrunk to a small program', async () => {
+    const r = await checkBackend(flipFloats, { runs: 1000, seed: 1 });
+    expect(r.mismatches).toHaveLength(1);
+    const m = r.mismatches[0]!;
+    expect(m.reason).toMatch(/expected/);
+    expect(size(m.ir)).toBeLessThanOrEqual(6);
+    expect(m.program).toContain('F64');
+    // The seed and path replay exactly that program.
+    const again = await checkBackend(flipFloats, { seed: m.seed, path: m.path, runs: 1 });
+    expect(again.mismatches[0]?.program).toBe(m.program);
+  }, 60_000);
+
+  test('catches an async backend that reverses table rows', async () => {
+    const r = await checkBackend(reverseRows, { runs: 1000, seed: 2 });
+    expect(r.mismatches).toHaveLength(1);
+    const m = r.mismatches[0]!;
+    expect(m.expected.kind).toBe('table');
+    expect(m.reason).toMatch(/^row \d/);
+    expect(size(m.ir)).toBeLessThanOrEqual(8);
+  }, 60_000);
+
+  test('catches a backend that reports DivisionByZero as Die', async () => {
+    const r = await checkBackend(divisionAsDie, { runs: 2000, seed: 3 });
+    expect(r.mismatches).toHaveLength(1);
+    const m = r.mismatches[0]!;
+    expect(m.reason).toBe('error class Die, expected DivisionByZero');
+    expect(size(m.ir)).toBeLessThanOrEqual(8);
+    // With the lenient rule the same backend passes, and the differences are counted.
+    const lenient = await checkBackend(divisionAsDie, { runs: 2000, seed: 3, errorClasses: 'failure' });
+    expect(lenient.mismatches).toEqual([]);
+    expect(lenient.classDifferences).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('counts programs the backend does not support', async () => {
+    let asked = 0;
+    const valuesOnly: Backend = {
+      name: 'values-only',
+      supports: (ir) => (asked++, !ir.kind.startsWith('Table')),
+      run: (ir) => {
+        if (ir.kind.startsWith('Table')) throw new Error('run on an unsupported program');
+        return interpret(ir);
+      },
+    };
+    const r = await checkBackend(valuesOnly, { runs: 300, seed: 4 });
+    expect(r.mismatches).toEqual([]);
+    expect(r.skipped).toBeGreaterThan(30);
+    expect(r.compared).toBeGreaterThan(30);
+    expect(r.compared + r.skipped).toBe(300);
+    expect(asked).toBe(300);
+  }, 60_000);
+
+  test('a crashing backend is a mismatch, not an exception', async () => {
+    const crash: Backend = { name: 'crash', run: () => { throw new TypeError('boom'); } };
+    const r = await checkBackend(crash, { runs: 10, seed: 5 });
+    expect(r.mismatches[0]?.reason).toBe('backend crashed: TypeError: boom');
+  });
+
+  test('the default exclusions never reach the backend; a given exclude replaces them', async () => {
+    const seen = new Set<string>();
+    const record: Backend = {
+      name: 'record',
+      run: (ir) => {
+        const stack = [ir];
+        while (stack.length > 0) {
+          const n = stack.pop()!;
+          seen.add(n.kind);
+          stack.push(...children(n));
+        }
+        return interpret(ir);
+      },
+    };
+    await checkBackend(record, { runs: 300, seed: 6 });
+    for (const k of ['TableRead', 'TableWrite', 'Grad', 'Gradient']) expect(seen.has(k)).toBe(false);
+    seen.clear();
+    const r = await checkBackend(record, { runs: 300, seed: 6, gen: { exclude: ['Die', 'TableRead', 'TableWrite', 'Grad', 'Gradient'] } });
+    expect(seen.has('Die')).toBe(false);
+    expect(r.mismatches).toEqual([]);
+  }, 60_000);
+});
+
+describe('sameResult', () => {
+  const value = (type: Type, v: Value): Outcome => ({ kind: 'value', type, value: v });
+  const error = (c: 'Die' | 'IntegerOverflow'): Outcome => ({ kind: 'error', errorClass: c, message: 'm' });
+
+  test('floats: relative tolerance 1e-9, NaN equals NaN, -0.0 equals 0.0, infinities by sign', () => {
+    expect(sameResult(value(TFloat64, 1e20), value(TFloat64, 1e20 * (1 + 5e-10)))).toBeNull();
+    expect(sameResult(value(TFloat64, 1e20), value(TFloat64, 1e20 * (1 + 2e-9)))).not.toBeNull();
+    expect(sameResult(value(TFloat64, 0), value(TFloat64, 5e-10))).toBeNull();
+    expect(sameResult(value(TFloat64, 0), value(TFloat64, 2e-9))).not.toBeNull();
+    expect(sameResult(value(TFloat64, NaN), value(TFloat64, NaN))).toBeNull();
+    expect(sameResult(value(TFloat64, NaN), value(TFloat64, 1))).not.toBeNull();
+    expect(sameResult(value(TFloat64, 1), value(TFloat64, NaN))).not.toBeNull();
+    expect(sameResult(value(TFloat64, -0), value(TFloat64, 0))).toBeNull();
+    expect(sameResult(value(TFloat64, Infinity), value(TFloat64, Infinity))).toBeNull();
+    expect(sameResult(value(TFloat64, Infinity), value(TFloat64, -Infinity))).not.toBeNull();
+    expect(sameResult(value(TFloat64, Infinity), value(TFloat64, 1.7976931348623157e308))).not.toBeNull();
+  });
+
+  test('integers exactly, Int64 only as a bigint, missing only equals missing', () => {
+    expect(sameResult(value(TInt64, 2n ** 63n - 1n), value(TInt64, 2n ** 63n - 1n))).toBeNull();
+    expect(sameResult(value(TInt64, 2n ** 63n - 1n), value(TInt64, 2n ** 63n - 2n))).toBe('result: 9223372036854775806n, expected 9223372036854775807n');
+    expect(sameResult(value(TInt64, 5n), value(TInt64, 5))).not.toBeNull();
+    expect(sameResult(value(TInt32, 5), value(TInt32, null))).toBe('result: missing, expected 5');
+    expect(sameResult(value(TInt32, null), value(TInt32, null))).toBeNull();
+  });
+
+  test('containers by position and field; sets must be canonical', () => {
+    const t = tStruct([['a', tArray(TFloat64)], ['b', tSet(TInt32)]]);
+    expect(sameResult(value(t, [[1, NaN], [1, 2]]), value(t, [[1, NaN], [1, 2]]))).toBeNull();
+    expect(sameResult(value(t, [[1, 2], [1, 2]]), value(t, [[1, 3], [1, 2]]))).toBe('result.a[1]: 3, expected 2');
+    expect(sameResult(value(t, [[1, 2], [1, 2]]), value(t, [[1], [1, 2]]))).toBe('result.a: 1 elements, expected 2');
+    expect(sameResult(value(t, [[], [1, 2]]), value(t, [[], [2, 1]]))).toBe('result.b: set not in canonical order at 1');
+  });
+
+  test('tables: row count, row order, globals, types', () => {
+    const type = { row: tStruct([['x', TInt32]]), key: [], global: tStruct([]) };
+    const table = (rows: Value[]): Outcome => ({ kind: 'table', type, rows, global: [] });
+    expect(sameResult(table([[1], [2]]), table([[1], [2]]))).toBeNull();
+    expect(sameResult(table([[1], [2]]), table([[2], [1]]))).toBe('row 0.x: 2, expected 1');
+    expect(sameResult(table([[1], [2]]), table([[1]]))).toBe('1 rows, expected 2');
+    expect(sameResult(table([]), value(TInt32, 0))).toBe('backend gave a value, expected a table');
+  });
+
+  test('errors: both must raise, class exactly unless asked otherwise', () => {
+    expect(sameResult(error('Die'), error('Die'))).toBeNull();
+    expect(sameResult(error('Die'), error('IntegerOverflow'))).toBe('error class IntegerOverflow, expected Die');
+    expect(sameResult(error('Die'), error('IntegerOverflow'), 'failure')).toBeNull();
+    expect(sameResult(error('Die'), value(TInt32, 1), 'failure')).toBe('interpreter raised Die, backend gave a value');
+    expect(sameResult(value(TInt32, 1), error('Die'))).toBe('backend raised Die (m), interpreter gave a value');
+    expect(sameResult(value(TInt32, 1), { kind: 'crash', message: 'x' })).toBe('backend crashed: x');
+  });
+});
