@@ -1,4 +1,5 @@
-// `npm run bench`: parse, type-check and print times and peak memory for generated programs
+// `npm run bench`: parse, type-check and print times (fastest of 15/5/3 runs) and peak memory
+// for generated programs
 // of 10^3..10^6 nodes, with the growth ratio of each size to the previous one (target: <= 12
 // per 10x, i.e. near-linear). Each size runs in its own process. Printing is linear in the
 // text it writes; for a balanced tree that text grows a little faster than the node count,
