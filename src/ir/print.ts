@@ -403,34 +403,45 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
   });
   if (rootText !== null) flat.set(root, rootText);
 
+  // Pieces are joined into chunks as they come, so a large program's output is not held as
+  // millions of small strings until the end.
   const out: string[] = [];
+  const chunks: string[] = [];
+  const emit = (piece: string) => {
+    out.push(piece);
+    if (out.length >= 8192) {
+      chunks.push(out.join(''));
+      out.length = 0;
+    }
+  };
   type Task = { text: string } | { item: Item; indent: number };
   const tasks: Task[] = [{ item: root, indent: 0 }];
   while (tasks.length > 0) {
     const task = tasks.pop()!;
     if ('text' in task) {
-      out.push(task.text);
+      emit(task.text);
       continue;
     }
     const { item, indent } = task;
     if (typeof item === 'string') {
-      out.push(item);
+      emit(item);
       continue;
     }
     if (isGroup(item)) {
       if (isAtomic(item) || (!annotate && groupWidth(item) + indent <= width)) {
-        out.push(groupText(item));
+        emit(groupText(item));
         continue;
       }
     } else {
-      for (const line of leading?.get(item) ?? []) out.push(`${line}\n${' '.repeat(indent)}`);
+      for (const line of leading?.get(item) ?? []) emit(`${line}\n${' '.repeat(indent)}`);
       if (annotate) {
         const note = annotate(item);
-        if (note !== undefined) out.push(`; ${note}\n${' '.repeat(indent)}`);
+        if (note !== undefined) emit(`; ${note}\n${' '.repeat(indent)}`);
       }
       const text = flat.get(item);
       if (text !== undefined && text.length + indent <= width) {
-        out.push(text);
+        emit(text);
+        flat.delete(item); // each text is printed once; free it
         continue;
       }
       if (text !== undefined) {
@@ -447,7 +458,7 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
     let head = 0;
     const headText: string[] = [];
     while (head < items.length && isAtomic(items[head]!)) headText.push(atomText(items[head++]!));
-    out.push('(' + headText.join(' '));
+    emit('(' + headText.join(' '));
     const rest: Task[] = [];
     let inner = Math.min(indent + 2, MAX_INDENT);
     let i = head;
@@ -462,8 +473,9 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
     rest.push({ text: ')' });
     for (let i = rest.length - 1; i >= 0; i--) tasks.push(rest[i]!);
   }
-  for (const line of options.comments?.trailing ?? []) out.push(`\n${line}`);
-  return out.join('');
+  for (const line of options.comments?.trailing ?? []) emit(`\n${line}`);
+  chunks.push(out.join(''));
+  return chunks.join('');
 
   function atomText(x: Item): string {
     return typeof x === 'string' ? x : groupText(x as Group);
