@@ -6,8 +6,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDuck } from './util.js';
 import { interpret, RuntimeError } from '../src/backends/interpret/index.js';
 import { prepareSources } from '../src/backends/interpret/read.js';
 import { UserError, type Diagnostic } from '../src/diagnostics/diagnostic.js';
@@ -24,16 +24,6 @@ let dir: string;
 let db: string;
 const file = (name: string) => join(dir, name);
 
-async function withDuck<T>(path: string, f: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const c = await instance.connect();
-  try {
-    return await f(c);
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
-}
 
 /** A SQL string literal, written out here rather than taken from read.ts. */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { interpret, RuntimeError } from '../src/backends/interpret/index.js';
 import type { TableReader, TableWriter } from '../src/ir/nodes.js';
@@ -14,7 +13,7 @@ import { printString, printTableType, printType } from '../src/ir/print.js';
 import { emptyStruct, tArray, tDict, tSet, tStruct, tTuple, TBoolean, TFloat32, TFloat64, TInt32, TInt64, TString, type StructType } from '../src/ir/types.js';
 import { encodeJson, type Value } from '../src/ir/value.js';
 import { parse } from '../src/parse/index.js';
-import { runCli } from './util.js';
+import { runCli, withDuck } from './util.js';
 
 const f32 = Math.fround;
 const HOSTILE_TABLE = 't"; DROP TABLE x; --';
@@ -23,16 +22,6 @@ const HOSTILE_FILE = `it's "odd"') (FORMAT csv); DROP TABLE x; --.parquet`;
 let dir: string;
 const file = (name: string) => join(dir, name);
 
-async function withDuck<T>(path: string, f: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const c = await instance.connect();
-  try {
-    return await f(c);
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
-}
 
 // ---- the rows ---------------------------------------------------------------------------------
 

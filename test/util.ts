@@ -53,3 +53,16 @@ export function balancedAdds(leaves: number): string {
   }
   return out.join('');
 }
+
+/** Runs `f` on a fresh DuckDB connection to `path` (a file, or ':memory:'), closing both after. */
+export async function withDuck<T>(path: string, f: (c: import('@duckdb/node-api').DuckDBConnection) => Promise<T>): Promise<T> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(path);
+  const c = await instance.connect();
+  try {
+    return await f(c);
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
