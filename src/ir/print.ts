@@ -414,29 +414,29 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
       out.length = 0;
     }
   };
-  type Task = { text: string } | { item: Item; indent: number };
-  const tasks: Task[] = [{ item: root, indent: 0 }];
+  // A task is text to write, or an item to lay out at an indent.
+  type Task = string | { readonly item: IR | Group; readonly indent: number };
+  const newlines: string[] = [];
+  const nl = (n: number): string => (newlines[n] ??= '\n' + ' '.repeat(n));
+  const task = (x: Item, indent: number): Task => (typeof x === 'string' ? x : { item: x, indent });
+  const tasks: Task[] = [task(root, 0)];
   while (tasks.length > 0) {
-    const task = tasks.pop()!;
-    if ('text' in task) {
-      emit(task.text);
+    const next = tasks.pop()!;
+    if (typeof next === 'string') {
+      emit(next);
       continue;
     }
-    const { item, indent } = task;
-    if (typeof item === 'string') {
-      emit(item);
-      continue;
-    }
+    const { item, indent } = next;
     if (isGroup(item)) {
       if (isAtomic(item) || (!annotate && groupWidth(item) + indent <= width)) {
         emit(groupText(item));
         continue;
       }
     } else {
-      for (const line of leading?.get(item) ?? []) emit(`${line}\n${' '.repeat(indent)}`);
+      for (const line of leading?.get(item) ?? []) emit(line + nl(indent));
       if (annotate) {
         const note = annotate(item);
-        if (note !== undefined) emit(`; ${note}\n${' '.repeat(indent)}`);
+        if (note !== undefined) emit(`; ${note}` + nl(indent));
       }
       const text = flat.get(item);
       if (text !== undefined && text.length + indent <= width) {
@@ -466,12 +466,12 @@ export function printIR(root: IR, options: PrintOptions = {}): string {
     if (head === 0 && first !== undefined && !annotate && !(typeof first === 'object' && !isGroup(first) && leading?.has(first))) {
       // A group of nodes, like an aggregator's arguments, opens on its first node: `((Ref x)`.
       inner = Math.min(indent + 1, MAX_INDENT);
-      rest.push({ item: first, indent: inner });
+      rest.push(task(first, inner));
       i++;
     }
-    for (; i < items.length; i++) rest.push({ text: '\n' + ' '.repeat(inner) }, { item: items[i]!, indent: inner });
-    rest.push({ text: ')' });
-    for (let i = rest.length - 1; i >= 0; i--) tasks.push(rest[i]!);
+    for (; i < items.length; i++) rest.push(nl(inner), task(items[i]!, inner));
+    rest.push(')');
+    for (let j = rest.length - 1; j >= 0; j--) tasks.push(rest[j]!);
   }
   for (const line of options.comments?.trailing ?? []) emit(`\n${line}`);
   chunks.push(out.join(''));
