@@ -35,7 +35,7 @@ export async function runText(text: string, options: RunOptions, where: { inThre
     const result = interpret(ir, {
       readerType: sources?.readerType,
       source: sources?.source,
-      sink: (writer, type, rows) => void writes.push({ writer, type, rows }),
+      sink: (writer, type, rows, span) => void writes.push({ writer, type, rows, span }),
     });
     // After the run (DuckDB is asynchronous): a program never reads its own writes.
     await performWrites(writes, { db: options.db });

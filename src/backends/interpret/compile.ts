@@ -45,7 +45,7 @@ export interface CompileOptions {
   /** Rows of a TableRead source, in the reader's type. */
   readonly source?: TableSource;
   /** Receives the rows of every TableWrite, in table order. */
-  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[]) => void;
+  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[], span?: Span) => void;
   /** Called with every value a node produces (strict mode). */
   readonly check?: (node: IR, value: unknown) => void;
 }
@@ -724,7 +724,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           };
         }
         return (f) => {
-          sink(writer, type, [...(tv(f) as TableValue).rows()]);
+          sink(writer, type, [...(tv(f) as TableValue).rows()], node.span);
           return null;
         };
       }

@@ -2,7 +2,7 @@
 
 import { diagnostic, UserError } from '../../diagnostics/diagnostic.js';
 import { maxDepth } from '../../ir/walk.js';
-import type { IR, TableWriter } from '../../ir/nodes.js';
+import type { IR, Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
@@ -21,7 +21,7 @@ export interface InterpretOptions extends TypecheckOptions {
    * Receives each TableWrite's rows as it runs; the caller performs the writes afterwards
    * (`performWrites`). Without it, TableWrite is an `Input` error.
    */
-  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[]) => void;
+  readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[], span?: Span) => void;
 }
 
 /** A program's result: a value, or a table's rows and global. */

@@ -17,7 +17,7 @@
 
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { diagnostic, UserError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { TableWriter } from '../../ir/nodes.js';
+import type { Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType, Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { quoteIdent, quoteString } from '../duckdb/quote.js';
@@ -27,6 +27,8 @@ export interface Write {
   readonly writer: TableWriter;
   readonly type: TableType;
   readonly rows: readonly Row[];
+  /** The TableWrite node's span, so a failed write is reported at file:line:col. */
+  readonly span?: Span;
 }
 
 type Api = typeof import('@duckdb/node-api');
@@ -147,15 +149,15 @@ async function fill(c: DuckDBConnection, api: Api, w: Write, table: string): Pro
 function check(w: Write, db: string | undefined): Diagnostic | undefined {
   const what = describeWriter(w.writer);
   const name = w.writer.name === 'DuckDBTableWriter' ? w.writer.table : w.writer.path;
-  if (name.includes('\u0000')) return diagnostic('writeFailed', null, `cannot write ${what}: the name contains a NUL character`);
+  if (name.includes('\u0000')) return diagnostic('writeFailed', w.span, `cannot write ${what}: the name contains a NUL character`);
   if (w.writer.name === 'DuckDBTableWriter' && db === undefined) {
-    return diagnostic('writeFailed', null, `cannot write ${what}: no DuckDB database was given`, 'pass --db <file> to name the database to write to');
+    return diagnostic('writeFailed', w.span, `cannot write ${what}: no DuckDB database was given`, 'pass --db <file> to name the database to write to');
   }
-  if (w.type.row.fields.length === 0) return diagnostic('unsupportedWriteType', null, `cannot write ${what}: its rows have no fields, and a DuckDB table needs a column`);
+  if (w.type.row.fields.length === 0) return diagnostic('unsupportedWriteType', w.span, `cannot write ${what}: its rows have no fields, and a DuckDB table needs a column`);
   for (const f of w.type.row.fields) {
     const t = f.name.includes('\u0000') ? { why: 'a column name with a NUL character' } : sqlType(f.type);
     if (typeof t !== 'string') {
-      return diagnostic('unsupportedWriteType', null, `cannot write ${what}: column ${JSON.stringify(f.name)} holds ${t.why}, which has no DuckDB type`);
+      return diagnostic('unsupportedWriteType', w.span, `cannot write ${what}: column ${JSON.stringify(f.name)} holds ${t.why}, which has no DuckDB type`);
     }
   }
   return undefined;
@@ -216,7 +218,7 @@ export async function performWrites(writes: readonly Write[], options: { db?: st
         }
       } catch (e) {
         if (e instanceof UserError) throw e;
-        throw new UserError([diagnostic('writeFailed', null, `cannot write ${what}: ${duckMessage(e)}`)]);
+        throw new UserError([diagnostic('writeFailed', w.span, `cannot write ${what}: ${duckMessage(e)}`)]);
       }
     }
   } finally {
