@@ -11,7 +11,7 @@ import { assertNever } from './nodes.js';
 import { children } from './children.js';
 import { isDenseTuple, type TableType, type Type } from './types.js';
 import { fold } from './walk.js';
-import { encodeJson } from './value.js';
+import { encodeJson, shortestFloat32 } from './value.js';
 
 const WIDTH = 100;
 const MAX_INDENT = 60;
@@ -61,12 +61,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * double, so near the largest float32 the decimal must not exceed it (3.4028235e38 would).
  */
 export function printF32(x: number): string {
-  if (!Number.isFinite(x) || x === 0) return printF64(x);
-  for (let p = 1; p <= 9; p++) {
-    const y = Number(x.toPrecision(p));
-    if (Math.fround(y) === x && Math.abs(y) <= FLOAT32_MAX) return printF64(y);
-  }
-  return printF64(x);
+  return !Number.isFinite(x) || x === 0 ? printF64(x) : printF64(shortestFloat32(x, FLOAT32_MAX));
 }
 
 // ---- types ------------------------------------------------------------------------------------

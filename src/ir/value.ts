@@ -216,7 +216,7 @@ export function encodeJson(t: Type, v: Value): string {
       if (n === Infinity) return '"Infinity"';
       if (n === -Infinity) return '"-Infinity"';
       if (Object.is(n, -0)) return '-0.0';
-      return t.kind === 'Float32' ? shortestFloat32(n) : String(n);
+      return String(t.kind === 'Float32' ? shortestFloat32(n) : n);
     }
     case 'String':
       return JSON.stringify(v);
@@ -239,13 +239,16 @@ export function encodeJson(t: Type, v: Value): string {
   }
 }
 
-/** The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612). */
-function shortestFloat32(x: number): string {
+/**
+ * The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612),
+ * at most `limit` in magnitude (Hail range-checks F32 literals as doubles).
+ */
+export function shortestFloat32(x: number, limit = Infinity): number {
   for (let p = 1; p <= 9; p++) {
     const y = Number(x.toPrecision(p));
-    if (Math.fround(y) === x) return String(y);
+    if (Math.fround(y) === x && Math.abs(y) <= limit) return y;
   }
-  return String(x);
+  return x;
 }
 
 // ---- ordering ---------------------------------------------------------------------------------

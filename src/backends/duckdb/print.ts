@@ -12,7 +12,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { assertNever } from '../../ir/nodes.js';
 import { quoteIdent, quoteString } from './quote.js';
-import type { Alias, BinaryOp, Expr, Frame, FrameBound, OrderItem, Query, SqlNode } from './sql.js';
+import type { Alias, BinaryOp, Expr, Frame, FrameBound, OrderItem, Query, SqlNode, SqlType } from './sql.js';
 
 // ---- precedence -------------------------------------------------------------------------------
 
@@ -90,6 +90,10 @@ export function printSql(q: Query): string {
 
 export function printExpr(e: Expr): string {
   return print(e);
+}
+
+export function printSqlType(t: SqlType): string {
+  return print(t);
 }
 
 function print(root: SqlNode): string {

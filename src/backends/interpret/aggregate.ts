@@ -18,7 +18,7 @@ interface State {
 }
 
 /** Group keys compare by the total order: -0.0 groups with 0.0 (NaN with NaN already does). */
-function keyString(t: Type, v: Value): string {
+export function keyString(t: Type, v: Value): string {
   return encodeJson(t, normalizeZero(t, v));
 }
 

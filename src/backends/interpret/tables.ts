@@ -5,8 +5,8 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import type { IR, TableIR, TableReader } from '../../ir/nodes.js';
 import { fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
-import { compareValues, encodeJson, type Value } from '../../ir/value.js';
-import type { AggContext } from './aggregate.js';
+import { compareValues, type Value } from '../../ir/value.js';
+import { keyString, type AggContext } from './aggregate.js';
 import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
@@ -195,7 +195,7 @@ export function tableOps(deps: Deps) {
               const groups = new Map<string, { key: Row; ctx: AggContext }>();
               for (const row of t.rows()) {
                 const key = present(newKey(frame(node, [t.global, row], f)), keyT);
-                const ks = encodeJson(keyT, normalizeZeros(key));
+                const ks = keyString(keyT, key);
                 let g = groups.get(ks);
                 if (g === undefined) {
                   g = { key, ctx: run.start() };
@@ -437,11 +437,6 @@ function stableSort<T>(xs: T[], cmp: (a: T, b: T) => number): T[] {
   return xs.sort(cmp);
 }
 
-function normalizeZeros(v: Value): Value {
-  if (typeof v === 'number' && Object.is(v, -0)) return 0;
-  if (Array.isArray(v)) return v.map(normalizeZeros);
-  return v;
-}
 
 /** A row or global is never missing: a missing struct stands for one whose fields are all missing. */
 function present(v: unknown, t: StructType): Row {

@@ -20,7 +20,9 @@ import { diagnostic, UserError, type Diagnostic } from '../../diagnostics/diagno
 import type { Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType, Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
+import { printSqlType } from '../duckdb/print.js';
 import { quoteIdent, quoteString } from '../duckdb/quote.js';
+import { sqlType } from '../duckdb/sql.js';
 import type { Row } from './tables.js';
 
 export interface Write {
@@ -44,50 +46,29 @@ function duckMessage(e: unknown): string {
   return text.split('\n')[0]!.trim();
 }
 
-/** The DuckDB type of `t` as SQL, or why there is none. */
-function sqlType(t: Type): string | { readonly why: string } {
-  const fields = (fs: readonly { name: string; type: Type }[]): string | { why: string } => {
-    if (fs.length === 0) return { why: 'an empty struct or tuple' };
-    const parts: string[] = [];
-    for (const f of fs) {
-      if (f.name.includes('\u0000')) return { why: `the field name ${JSON.stringify(f.name)}, which contains a NUL character` };
-      const s = sqlType(f.type);
-      if (typeof s !== 'string') return s;
-      parts.push(`${quoteIdent(f.name)} ${s}`);
-    }
-    return `STRUCT(${parts.join(', ')})`;
-  };
+/** Why `t` has no DuckDB column type (the mapping itself is `sqlType` in duckdb/sql.ts), or null. */
+function unwritable(t: Type): string | null {
   switch (t.kind) {
-    case 'Boolean':
-      return 'BOOLEAN';
-    case 'Int32':
-      return 'INTEGER';
-    case 'Int64':
-      return 'BIGINT';
-    case 'Float32':
-      return 'FLOAT';
-    case 'Float64':
-      return 'DOUBLE';
-    case 'String':
-      return 'VARCHAR';
-    case 'Array':
-    case 'Set': {
-      const e = sqlType(t.element);
-      return typeof e === 'string' ? `${e}[]` : e;
-    }
-    case 'Dict': {
-      const k = sqlType(t.key);
-      if (typeof k !== 'string') return k;
-      const v = sqlType(t.value);
-      return typeof v === 'string' ? `MAP(${k}, ${v})` : v;
-    }
-    case 'Struct':
-      return fields(t.fields);
-    case 'Tuple':
-      return fields(t.fields.map((f) => ({ name: String(f.index), type: f.type })));
     case 'Void':
     case 'Stream':
-      return { why: `the type ${t.kind}` };
+      return `the type ${t.kind}`;
+    case 'Array':
+    case 'Set':
+      return unwritable(t.element);
+    case 'Dict':
+      return unwritable(t.key) ?? unwritable(t.value);
+    case 'Struct':
+    case 'Tuple': {
+      if (t.fields.length === 0) return 'an empty struct or tuple';
+      for (const f of t.fields) {
+        if ('name' in f && f.name.includes('\u0000')) return `the field name ${JSON.stringify(f.name)}, which contains a NUL character`;
+        const why = unwritable(f.type);
+        if (why !== null) return why;
+      }
+      return null;
+    }
+    default:
+      return null;
   }
 }
 
@@ -127,7 +108,7 @@ function toDuck(t: Type, api: Api): ToDuck {
 
 /** Creates (or replaces) `table` with the row type of `type` and appends the rows. */
 async function fill(c: DuckDBConnection, api: Api, w: Write, table: string): Promise<void> {
-  const columns = w.type.row.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type) as string}`);
+  const columns = w.type.row.fields.map((f) => `${quoteIdent(f.name)} ${printSqlType(sqlType(f.type))}`);
   const target = quoteIdent(table);
   await c.run(`CREATE OR REPLACE TABLE ${target} (${columns.join(', ')})`);
   // DuckDB's own types for the columns, as the appender wants them.
@@ -155,9 +136,9 @@ function check(w: Write, db: string | undefined): Diagnostic | undefined {
   }
   if (w.type.row.fields.length === 0) return diagnostic('unsupportedWriteType', w.span, `cannot write ${what}: its rows have no fields, and a DuckDB table needs a column`);
   for (const f of w.type.row.fields) {
-    const t = f.name.includes('\u0000') ? { why: 'a column name with a NUL character' } : sqlType(f.type);
-    if (typeof t !== 'string') {
-      return diagnostic('unsupportedWriteType', w.span, `cannot write ${what}: column ${JSON.stringify(f.name)} holds ${t.why}, which has no DuckDB type`);
+    const why = f.name.includes('\u0000') ? 'a column name with a NUL character' : unwritable(f.type);
+    if (why !== null) {
+      return diagnostic('unsupportedWriteType', w.span, `cannot write ${what}: column ${JSON.stringify(f.name)} holds ${why}, which has no DuckDB type`);
     }
   }
   return undefined;
