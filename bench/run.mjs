@@ -49,3 +49,11 @@ for (const shape of shapes) {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(show(l));
 }
+
+// DuckDB backend (issue 4): compile time per IR node, then irc's SQL against hand-written SQL
+// on a 10,000,000-row table. BENCH_DUCKDB=0 skips both; BENCH_DUCKDB_ROWS and
+// BENCH_DUCKDB_COMPILE_SIZES size them (see bench/duckdb.mjs, bench/duckdb-compile.mjs).
+if (process.env.BENCH_DUCKDB !== '0') {
+  execFileSync(process.execPath, ['--expose-gc', 'bench/duckdb-compile.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['bench/duckdb.mjs'], { stdio: 'inherit' });
+}

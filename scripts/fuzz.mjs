@@ -9,6 +9,7 @@ import { checkBackend, formatReport, interpreterBackend } from '../dist/testing/
 // Backends by name; each loads lazily so an engine's dependencies load only when asked for.
 const backends = {
   interpret: async () => interpreterBackend,
+  duckdb: async () => (await import('../dist/backends/duckdb/index.js')).duckdbBackend(),
 };
 
 const { values } = parseArgs({

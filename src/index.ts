@@ -17,3 +17,13 @@ export { diagnostic, UserError, InternalError, type Diagnostic } from './diagnos
 export { Source } from './diagnostics/source.js';
 export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.js';
 export { interpret, RuntimeError, type RuntimeErrorClass, type InterpretOptions, type Result, type TableSource } from './backends/interpret/index.js';
+export {
+  compileProgram,
+  compileSql,
+  formatSql,
+  runDuckDB,
+  duckdbBackend,
+  duckdbSupports,
+  type CompiledSql,
+  type DuckRunOptions,
+} from './backends/duckdb/index.js';

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import { diagnostic, InternalError, UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { runText } from './run.js';
+import { runJob, type RunOptions } from './run.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
@@ -101,12 +101,18 @@ function program(io: Io): Command {
     .command('compile')
     .description('type-check a program and print it at a stage of the pipeline')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type', 'ir')
-    .action((file: string, opts: { emit: string }) => {
+    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type; sql: the DuckDB SQL', 'ir')
+    .option('--db <path>', 'with --emit sql: the DuckDB database whose tables TableRead names')
+    .action(async (file: string, opts: { emit: string; db?: string }) => {
       const { name, text } = readInput(file, io);
-      if (opts.emit !== 'ir' && opts.emit !== 'typed') {
-        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir or typed)\n`);
+      if (opts.emit !== 'ir' && opts.emit !== 'typed' && opts.emit !== 'sql') {
+        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir, typed or sql)\n`);
         throw new Exit(1);
+      }
+      if (opts.emit === 'sql') {
+        const r = await runJob(text, { kind: 'sql', ...(opts.db ? { db: opts.db } : {}) });
+        io.stdout(r.out);
+        return;
       }
       const checked = check(text, name);
       if (opts.emit === 'ir') {
@@ -125,12 +131,14 @@ function program(io: Io): Command {
     .command('run')
     .description('run a program and print its result')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .addOption(new Option('--backend <name>', 'where to run it').choices(['interpret']).default('interpret'))
+    .addOption(new Option('--backend <name>', 'duckdb: compile to SQL and run it on DuckDB; interpret: the reference interpreter').choices(['duckdb', 'interpret']).default('duckdb'))
     .addOption(new Option('--format <format>', 'json: one JSON document; table: aligned text').choices(['json', 'table']).default('json'))
     .option('--db <path>', 'a DuckDB database file for DuckDB tables read (TableRead) and written (TableWrite)')
-    .action(async (file: string, opts: { backend: 'interpret'; format: 'json' | 'table'; db?: string }) => {
+    .action(async (file: string, opts: RunOptions) => {
       const { text } = readInput(file, io);
-      io.stdout((await runText(text, opts)) + '\n');
+      const r = await runJob(text, { kind: 'run', options: opts });
+      for (const n of r.notes) io.stderr(n + '\n');
+      io.stdout(r.out + '\n');
     });
 
   return cmd;

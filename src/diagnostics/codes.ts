@@ -1,5 +1,6 @@
 // The catalogue of user-facing diagnostics. Codes are stable: tests and users match on them.
-// IRC1xxx: syntax; IRC2xxx: types; IRC3xxx: names and scopes; IRC5xxx: errors while running;
+// IRC1xxx: syntax; IRC2xxx: types; IRC3xxx: names and scopes; IRC4xxx: backends;
+// IRC5xxx: errors while running;
 // IRC9xxx: limits, files, I/O.
 
 export interface CodeInfo {
@@ -48,6 +49,9 @@ export const codes = {
   returnTypeMismatch: c('IRC2017', 'an Apply whose declared return type is not what the function returns'),
   unexpectedTypeArgs: c('IRC2018', 'an Apply with type arguments, which no function takes'),
   // ---- names and scopes ----------------------------------------------------------------------
+  unsupportedSql: c('IRC4001', 'a construct the DuckDB backend cannot express in SQL'),
+  duckdbFailed: c('IRC4002', 'DuckDB rejected or failed on the compiled SQL for a reason that is not a runtime error class'),
+
   unboundVariable: c('IRC3001', 'a Ref to a name that is not in scope'),
   unknownFunction: c('IRC3002', 'an Apply of a function that is not in the function table'),
   aggOutsideAggregation: c('IRC3003', 'an aggregation (or scan) node where no such scope is open'),

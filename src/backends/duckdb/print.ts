@@ -44,6 +44,10 @@ const PRECEDENCE: { readonly [op in BinaryOp]: { readonly prec: number; readonly
   '>': { prec: COMPARE, assoc: 'none' },
   '>=': { prec: COMPARE, assoc: 'none' },
   '||': { prec: OTHER_OP, assoc: 'left' },
+  '&': { prec: OTHER_OP, assoc: 'left' },
+  '|': { prec: OTHER_OP, assoc: 'left' },
+  '<<': { prec: OTHER_OP, assoc: 'left' },
+  '>>': { prec: OTHER_OP, assoc: 'left' },
   '+': { prec: ADD, assoc: 'left' },
   '-': { prec: ADD, assoc: 'left' },
   '*': { prec: MUL, assoc: 'left' },
@@ -206,6 +210,8 @@ function pieces(n: SqlNode, ind: string): Piece[] {
     case 'number':
       return [numberText(n.type, n.value)];
     case 'string':
+      // A NUL cannot appear between quotes; DuckDB strings can hold one through chr(0).
+      if (n.value.includes('\u0000')) return ['(' + n.value.split('\u0000').map(quoteString).join(' || chr(0) || ') + ')'];
       return [quoteString(n.value)];
     case 'list':
       return ['[', ...commas(n.items), ']'];
@@ -279,7 +285,7 @@ function pieces(n: SqlNode, ind: string): Piece[] {
     case 'tableRef':
       return [quoteIdent(n.name) + alias(n.alias)];
     case 'tableFunction':
-      return [(n.lateral ? 'LATERAL ' : '') + word(n.name) + '(', ...commas(n.args), ')' + alias(n.alias)];
+      return [(n.lateral ? 'LATERAL ' : '') + word(n.name) + '(', ...commas(n.args), ')' + (n.ordinality ? ' WITH ORDINALITY' : '') + alias(n.alias)];
     case 'subqueryFrom':
       return [n.lateral ? 'LATERAL ' : '', ...nested(n.query), alias(n.alias)];
     case 'join': {
@@ -305,7 +311,8 @@ function pieces(n: SqlNode, ind: string): Piece[] {
       });
       if (n.from !== undefined) out.push('\n' + ind + 'FROM ', at(n.from));
       if (n.where !== undefined) out.push('\n' + ind + 'WHERE ', at(n.where));
-      if (n.groupBy !== undefined && n.groupBy.length > 0) out.push('\n' + ind + 'GROUP BY ', ...commas(n.groupBy));
+      if (n.grandTotal) out.push('\n' + ind + 'GROUP BY ()');
+      else if (n.groupBy !== undefined && n.groupBy.length > 0) out.push('\n' + ind + 'GROUP BY ', ...commas(n.groupBy));
       if (n.having !== undefined) out.push('\n' + ind + 'HAVING ', at(n.having));
       if (n.qualify !== undefined) out.push('\n' + ind + 'QUALIFY ', at(n.qualify));
       if (n.orderBy !== undefined && n.orderBy.length > 0) out.push('\n' + ind + 'ORDER BY ', ...order(n.orderBy));

@@ -13,7 +13,7 @@ import type { Value } from '../../ir/value.js';
 
 // ---- types ------------------------------------------------------------------------------------
 
-export type ScalarTypeName = 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR';
+export type ScalarTypeName = 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'HUGEINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR';
 
 export type SqlType =
   | { readonly kind: 'scalarType'; readonly name: ScalarTypeName }
@@ -23,7 +23,7 @@ export type SqlType =
 
 // ---- expressions ------------------------------------------------------------------------------
 
-export type BinaryOp = 'OR' | 'AND' | '=' | '<>' | '<' | '<=' | '>' | '>=' | '||' | '+' | '-' | '*' | '/' | '//' | '%' | '^';
+export type BinaryOp = 'OR' | 'AND' | '=' | '<>' | '<' | '<=' | '>' | '>=' | '||' | '&' | '|' | '<<' | '>>' | '+' | '-' | '*' | '/' | '//' | '%' | '^';
 export type UnaryOp = 'NOT' | '-';
 
 export interface OrderItem {
@@ -97,7 +97,15 @@ export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
 
 export type From =
   | { readonly kind: 'tableRef'; readonly name: string; readonly alias?: Alias }
-  | { readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly Expr[]; readonly alias?: Alias; readonly lateral?: boolean }
+  | {
+      readonly kind: 'tableFunction';
+      readonly name: string;
+      readonly args: readonly Expr[];
+      readonly alias?: Alias;
+      readonly lateral?: boolean;
+      /** `WITH ORDINALITY`: a last column numbering the rows from 1. */
+      readonly ordinality?: boolean;
+    }
   | { readonly kind: 'subqueryFrom'; readonly query: Query; readonly alias?: Alias; readonly lateral?: boolean }
   | {
       readonly kind: 'join';
@@ -121,6 +129,8 @@ export interface Select {
   readonly from?: From;
   readonly where?: Expr;
   readonly groupBy?: readonly Expr[];
+  /** `GROUP BY ()`: one group even over no rows. */
+  readonly grandTotal?: boolean;
   readonly having?: Expr;
   readonly qualify?: Expr;
   readonly orderBy?: readonly OrderItem[];

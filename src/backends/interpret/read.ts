@@ -81,7 +81,7 @@ interface Source {
   loaded: Loaded | undefined;
 }
 
-function fromClause(r: TableReader): string {
+export function fromClause(r: TableReader): string {
   switch (r.name) {
     case 'DuckDBTableReader':
       return quoteIdent(r.table);
@@ -92,11 +92,11 @@ function fromClause(r: TableReader): string {
   }
 }
 
-function readerKey(r: TableReader): string {
+export function readerKey(r: TableReader): string {
   return JSON.stringify(r.name === 'DuckDBTableReader' ? [r.name, r.table] : [r.name, r.paths]);
 }
 
-function describeReader(r: TableReader): string {
+export function describeReader(r: TableReader): string {
   switch (r.name) {
     case 'DuckDBTableReader':
       return `the DuckDB table ${JSON.stringify(r.table)}`;
@@ -125,7 +125,7 @@ function isOurs(e: unknown): boolean {
 
 // ---- DuckDB types and values -----------------------------------------------------------------
 
-function irType(t: DuckDBType, Id: Ids): Type | undefined {
+export function irType(t: DuckDBType, Id: Ids): Type | undefined {
   switch (t.typeId) {
     case Id.BOOLEAN:
       return primitive('Boolean');

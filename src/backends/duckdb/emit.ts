@@ -1,0 +1,875 @@
+// The DuckDB emitter: a checked IR program to one SQL query (docs/design/003-duckdb.md).
+//
+// One recursive walk builds the SQL tree of sql.ts. Value nodes become expressions; table nodes
+// become relations (`Rel`): a SELECT with one column per row field, plus hidden columns that
+// carry the table's order, and an expression for the globals. Relations that see no enclosing
+// value binding become CTEs (a pipeline reads as a chain of `WITH` tables); the others are
+// correlated subqueries in place.
+//
+// Representation of values: types.ts. Rules that differ from DuckDB's defaults (floor division,
+// ln, empty sums, guarded math, 0-based indexes, NULL-propagating If) are written out here,
+// each next to the node it serves; semantics.md is the contract.
+
+import { Map as IMap } from 'immutable';
+import { diagnostic, InternalError, UserError } from '../../diagnostics/diagnostic.js';
+import type { IR, Span, TableIR, TableReader, ValueIR } from '../../ir/nodes.js';
+import { isTableIR } from '../../ir/nodes.js';
+import { fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
+import type { AnyType } from '../../passes/typecheck.js';
+import { isTableType } from '../../passes/typecheck.js';
+import { fold } from '../../ir/walk.js';
+import {
+  binary,
+  bool,
+  call,
+  cast,
+  col,
+  scalarType,
+  str,
+  type Cte,
+  type Expr,
+  type From,
+  type OrderItem,
+  type Query,
+  type Select,
+  type SelectItem,
+} from './sql.js';
+import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
+import { compileValue, condition } from './values.js';
+import { printSqlType } from './print.js';
+
+// ---- compiled values ----------------------------------------------------------------------------
+
+/** A struct known field by field (a row, a MakeStruct): never missing. */
+interface VStruct {
+  readonly kind: 'vstruct';
+  readonly fields: readonly (readonly [string, Val])[];
+}
+type Val = Expr | VStruct;
+type Vars = IMap<string, Val>;
+
+const vstruct = (fields: readonly (readonly [string, Val])[]): VStruct => ({ kind: 'vstruct', fields });
+
+/** A relation: a query (or CTE) with a column per row field and columns giving its order. */
+interface Rel {
+  readonly from: { readonly cte: string } | { readonly query: Query };
+  /** The SQL column of each row field, in row order. */
+  readonly cols: readonly string[];
+  /** Order columns that are not row columns. */
+  readonly hidden: readonly string[];
+  /** The rows' order (total): columns of the relation. */
+  readonly order: readonly OrderCol[];
+  /** The global struct, an expression valid wherever the relation is. */
+  readonly global: Val;
+  readonly type: TableType;
+}
+interface OrderCol {
+  readonly col: string;
+  readonly desc: boolean;
+}
+
+/** An opened relation: its FROM item and per-row bindings under an alias. */
+interface Opened {
+  readonly from: From;
+  readonly row: VStruct;
+  readonly order: readonly OrderItem[];
+  readonly alias: string;
+  readonly rel: Rel;
+}
+
+/** Where aggregators run: the current SELECT's rows (with FILTER conditions) and its order. */
+interface AggCtx {
+  readonly vars: Vars;
+  readonly filters: readonly Expr[];
+  readonly order: readonly OrderItem[];
+  /** Scans: window functions over the preceding rows. */
+  readonly window: boolean;
+  /** A fresh copy of the same rows, for aggregations over other rows (AggExplode). */
+  readonly reopen?: () => { from: From; vars: Vars; where: readonly Expr[]; order: readonly OrderItem[] };
+}
+
+interface Scope {
+  readonly vars: Vars;
+  readonly agg: AggCtx | undefined;
+  readonly scan: AggCtx | undefined;
+  /** Relational bindings: the expression that reads each (a CTE read, or the value inline). */
+  readonly rel: IMap<string, Val>;
+  /** No value variable is visible: a relation compiled here can be a CTE. */
+  readonly closed: boolean;
+}
+
+export interface EmitOptions {
+  readonly types: ReadonlyMap<IR, AnyType>;
+  /** A source's columns and their DuckDB type names, when known: equal types need no CAST. */
+  readonly sourceColumns?: (r: TableReader) => ReadonlyMap<string, string> | undefined;
+}
+
+/** The SQL of a program: rows and (for tables) the global, each a full query. */
+export interface Emitted {
+  /** A value program: one row, one column `result`. A table program: its rows, in order. */
+  readonly main: Query;
+  /** A table program: one row, one column `global`. */
+  readonly global?: Query;
+  readonly type: AnyType;
+}
+
+// Error messages raised by `error()`: `IRC:<class>:<node id>:<message>`; run.ts maps them back.
+export const ERROR_PREFIX = 'IRC:';
+
+const NULL_BOOL: Expr = { kind: 'null', type: scalarType('BOOLEAN') };
+const TRUE = bool(true);
+
+export function unsupported(node: IR, what: string): never {
+  throw new UserError([
+    diagnostic(
+      'unsupportedSql',
+      node.span,
+      `the DuckDB backend cannot express ${what}`,
+      'run this program with `--backend interpret`',
+    ),
+  ]);
+}
+
+const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
+  'TableCount',
+  'TableAggregate',
+  'TableCollect',
+  'TableGetGlobals',
+  'TableWrite',
+  'StreamAgg',
+  'ToDict',
+  'AggExplode',
+  'AggGroupBy',
+  'AggArrayPerElement',
+  'ApplyAggOp',
+  'ApplyScanOp',
+  'CollectDistributedArray',
+  'RelationalRef',
+]);
+
+export class Emitter {
+  private readonly types: ReadonlyMap<IR, AnyType>;
+  private readonly sourceColumns: EmitOptions['sourceColumns'];
+  private readonly ctes: Cte[] = [];
+  private counter = 0;
+  /** Nodes whose SQL may hold a subquery or aggregate (DuckDB lambdas cannot). */
+  private readonly hasSub = new Set<IR>();
+  /** Node ids for error messages, by node; spans by id. */
+  readonly nodeIds = new Map<IR, number>();
+  readonly spans: (Span | undefined)[] = [];
+  /** Table CTEs already emitted for a node in a closed scope. */
+  private readonly relMemo = new Map<IR, Rel>();
+
+  constructor(options: EmitOptions) {
+    this.types = options.types;
+    this.sourceColumns = options.sourceColumns;
+  }
+
+  // ---- entry --------------------------------------------------------------------------------
+
+  emit(ir: IR): Emitted {
+    fold<null, boolean>(ir, null, {
+      enter: () => null,
+      leave: (node, _c, kids) => {
+        const sub = SUBQUERY_KINDS.has(node.kind) || isTableIR(node) || kids.some((k) => k);
+        if (sub) this.hasSub.add(node);
+        return sub;
+      },
+    });
+    const scope: Scope = { vars: IMap(), agg: undefined, scan: undefined, rel: IMap(), closed: true };
+    const type = this.typeOf(ir);
+    if (isTableType(type)) {
+      const rel = this.table(ir as TableIR, scope);
+      const o = this.open(rel);
+      // Output names: the row's own, except what DuckDB cannot name (NUL, empty).
+      const names = type.row.fields.map((f) => (f.name === '' ? '_' : f.name.replace(/\u0000/g, '\u2400')));
+      const columns = type.row.fields.map((f, i) => ({ expr: this.toExpr(this.field(o.row, f.name), f.type), alias: names[i]! }));
+      const rows = this.with({
+        kind: 'select',
+        columns: columns.length > 0 ? columns : [{ expr: TRUE, alias: '__unit' }],
+        from: o.from,
+        orderBy: o.order,
+      });
+      const global = this.with({ kind: 'select', columns: [{ expr: this.toExpr(rel.global, type.global), alias: 'global' }] });
+      return { main: rows, global, type };
+    }
+    const e = this.toExpr(this.value(ir as ValueIR, scope), type);
+    return { main: this.with({ kind: 'select', columns: [{ expr: e, alias: 'result' }] }), type };
+  }
+
+  private with(body: Select): Query {
+    return this.ctes.length === 0 ? body : { kind: 'with', recursive: false, ctes: [...this.ctes], body };
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private fresh(prefix: string): string {
+    return `${prefix}${++this.counter}`;
+  }
+
+  private typeOf(n: IR): AnyType {
+    const t = this.types.get(n);
+    if (t === undefined) throw new InternalError(`no type for ${n.kind}`);
+    return t;
+  }
+  private vtype(n: IR): Type {
+    const t = this.typeOf(n);
+    if (isTableType(t)) throw new InternalError(`${n.kind} is a table`);
+    return t;
+  }
+  private ttype(n: IR): TableType {
+    const t = this.typeOf(n);
+    if (!isTableType(t)) throw new InternalError(`${n.kind} is not a table`);
+    return t;
+  }
+
+  private nodeId(n: IR): number {
+    let id = this.nodeIds.get(n);
+    if (id === undefined) {
+      id = this.spans.length;
+      this.nodeIds.set(n, id);
+      this.spans.push(n.span);
+    }
+    return id;
+  }
+
+  /** `error('IRC:<class>:<id>:' || message)`, typed as `t`. */
+  private raise(n: IR, errorClass: string, message: Expr | string, t?: Type): Expr {
+    const prefix = str(`${ERROR_PREFIX}${errorClass}:${this.nodeId(n)}:`);
+    const msg = typeof message === 'string' ? str(`${ERROR_PREFIX}${errorClass}:${this.nodeId(n)}:${message}`) : binary('||', prefix, message);
+    const e = call('error', [msg]);
+    return t === undefined ? e : cast(e, repType(t));
+  }
+
+  /** An Expr for a Val of type `t`. */
+  toExpr(v: Val, t: Type): Expr {
+    if (v.kind !== 'vstruct') return v;
+    if (isEmptyRecord(t)) return TRUE;
+    if (t.kind !== 'Struct' && t.kind !== 'Tuple') throw new InternalError(`a struct value of type ${t.kind}`);
+    const names = sqlFieldNames(t);
+    const fts = t.fields.map((f) => f.type);
+    const byName = new Map(v.fields);
+    const keys = t.kind === 'Struct' ? t.fields.map((f) => f.name) : t.fields.map((f) => String(f.index));
+    return {
+      kind: 'struct',
+      fields: keys.map((k, i) => {
+        const fv = byName.get(k);
+        if (fv === undefined) throw new InternalError(`struct value lacks field ${k}`);
+        return { name: names[i]!, value: this.toExpr(fv, fts[i]!) };
+      }),
+    };
+  }
+
+  /** Field `name` of a struct value of type `t` (missing when the struct is). */
+  private getField(v: Val, t: Type, name: string): Val {
+    if (v.kind === 'vstruct') return this.field(v, name);
+    if (t.kind !== 'Struct' && t.kind !== 'Tuple') throw new InternalError(`field of ${t.kind}`);
+    const i = t.kind === 'Struct' ? fieldIndex(t, name) : t.fields.findIndex((f) => String(f.index) === name);
+    const ft = t.fields[i]!.type;
+    if (isEmptyRecord(ft)) {
+      // An empty struct field is TRUE when present: present exactly when the struct is.
+      return isEmptyRecord(t) ? v : { kind: 'case', whens: [{ when: { kind: 'isNull', operand: v, not: true }, then: TRUE }], else: NULL_BOOL };
+    }
+    return call('struct_extract', [v, str(sqlFieldNames(t)[i]!)]);
+  }
+
+  private field(v: VStruct, name: string): Val {
+    const f = v.fields.find((x) => x[0] === name);
+    if (f === undefined) throw new InternalError(`no field ${name}`);
+    return f[1];
+  }
+
+  /** A struct value as a VStruct of its fields (field exprs extract from it when it is an Expr). */
+  private spread(v: Val, t: Type): VStruct {
+    if (v.kind === 'vstruct') return v;
+    if (t.kind !== 'Struct') throw new InternalError(`spread of ${t.kind}`);
+    return vstruct(t.fields.map((f) => [f.name, this.getField(v, t, f.name)] as const));
+  }
+
+  /** Whether an expression is cheap and safe to repeat. */
+  private simple(e: Expr): boolean {
+    switch (e.kind) {
+      case 'column':
+      case 'number':
+      case 'string':
+      case 'boolean':
+      case 'null':
+        return true;
+      case 'cast':
+        return this.simple(e.operand);
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * `body(x)` where `x` stands for `e` evaluated once. Repeating `e` would make nested rules
+   * exponential in text; a one-element lambda binds it instead (a subquery when the body holds
+   * a subquery, which lambdas cannot).
+   */
+  private share(e: Expr, body: (x: Expr) => Expr, _bodyHasSub = false): Expr {
+    if (this.simple(e)) return body(e);
+    const p = this.fresh('_v');
+    const b = body(col(p));
+    if (containsSubquery(b)) {
+      // DuckDB lambdas cannot hold subqueries: bind through a one-row derived table instead.
+      return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: b }], from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: e, alias: p }] }, alias: { name: this.fresh('s') } } } };
+    }
+    return call('list_extract', [call('list_transform', [{ kind: 'list', items: [e] }, { kind: 'lambda', params: [p], body: b }]), int1]);
+  }
+
+  private shareAll(es: readonly Expr[], body: (xs: Expr[]) => Expr, bodyHasSub = false): Expr {
+    const go = (i: number, acc: Expr[]): Expr => (i === es.length ? body(acc) : this.share(es[i]!, (x) => go(i + 1, [...acc, x]), bodyHasSub));
+    return go(0, []);
+  }
+
+  // ---- relations ----------------------------------------------------------------------------
+
+  /** Opens a relation under a fresh alias. */
+  private open(rel: Rel): Opened {
+    const alias = this.fresh('t');
+    const from: From =
+      'cte' in rel.from ? { kind: 'tableRef', name: rel.from.cte, alias: { name: alias } } : { kind: 'subqueryFrom', query: rel.from.query, alias: { name: alias } };
+    const row = vstruct(rel.type.row.fields.map((f, i) => [f.name, this.colVal(col(rel.cols[i]!, alias), f.type)] as const));
+    const order = rel.order.map((o) => orderItem(col(o.col, alias), o.desc));
+    return { from, row, order, alias, rel };
+  }
+
+  /** A column holding a value of type `t`. */
+  private colVal(c: Expr, _t: Type): Val {
+    return c;
+  }
+
+  /** Makes a relation of a SELECT: a CTE when the scope is closed, else an inline subquery. */
+  private rel(scope: Scope, q0: Select, cols: readonly string[], hidden: readonly string[], order: readonly OrderCol[], global: Val, type: TableType): Rel {
+    // A table with no row fields and no order columns still needs a column.
+    const q: Select = q0.columns.length > 0 ? q0 : { ...q0, columns: [{ expr: TRUE, alias: '__unit' }] };
+    if (scope.closed) {
+      const name = this.fresh('t');
+      this.ctes.push({ name, query: q });
+      return { from: { cte: name }, cols, hidden, order, global, type };
+    }
+    return { from: { query: q }, cols, hidden, order, global, type };
+  }
+
+  /** A global value made shareable: a one-row CTE when the scope allows. */
+  private globalVal(scope: Scope, v: Val, t: StructType): Val {
+    const e = this.toExpr(v, t);
+    if (this.simple(e) || e.kind === 'subquery') return v;
+    // A missing global stands for a struct of missing fields (semantics.md §7).
+    const filled: Expr = isEmptyRecord(t) ? TRUE : { kind: 'call', name: 'coalesce', args: [e, this.toExpr(vstruct(t.fields.map((f) => [f.name, { kind: 'null', type: repType(f.type) }] as const)), t)] };
+    if (!scope.closed) return filled;
+    const name = this.fresh('g');
+    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: filled, alias: 'g' }] } });
+    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('g') }], from: { kind: 'tableRef', name } } };
+  }
+
+  /**
+   * A SELECT over an opened relation that outputs `fields` as the new row columns and keeps
+   * the order columns. Returns the columns and the new order.
+   */
+  private project(
+    o: Opened,
+    fields: readonly { name: string; expr: Expr }[],
+    extraOrder: readonly { expr: Expr; desc: boolean }[] = [],
+  ): { columns: SelectItem[]; cols: string[]; hidden: string[]; order: OrderCol[] } {
+    const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && !/^__o\d+$/.test(f.name) ? f.name : 'c')));
+    const taken = new Set(cols.map((c) => c.toLowerCase()));
+    const columns: SelectItem[] = fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! }));
+    const hidden: string[] = [];
+    const order: OrderCol[] = [];
+    let k = 0;
+    const hide = (expr: Expr): string => {
+      // Reuse an output column that is exactly this expression.
+      const j = fields.findIndex((f) => sameColumn(f.expr, expr));
+      if (j >= 0) return cols[j]!;
+      let name: string;
+      do name = `__o${k++}`;
+      while (taken.has(name));
+      taken.add(name);
+      hidden.push(name);
+      columns.push({ expr, alias: name });
+      return name;
+    };
+    o.rel.order.forEach((oc) => order.push({ col: hide(col(oc.col, o.alias)), desc: oc.desc }));
+    extraOrder.forEach((x) => order.push({ col: hide(x.expr), desc: x.desc }));
+    return { columns, cols, hidden, order };
+  }
+
+  private rowFields(row: Val, t: StructType): { name: string; expr: Expr }[] {
+    const r = this.spread(row, t);
+    return t.fields.map((f) => ({ name: f.name, expr: this.toExpr(this.field(r, f.name), f.type) }));
+  }
+
+  /** The same rows with a different order or type: no new SELECT. */
+  private retag(rel: Rel, changes: Partial<Rel>): Rel {
+    return { ...rel, ...changes };
+  }
+
+  table(n: TableIR, scope: Scope): Rel {
+    if (scope.closed) {
+      const memo = this.relMemo.get(n);
+      if (memo !== undefined) return memo;
+    }
+    const r = this.tableNode(n, scope);
+    if (scope.closed) this.relMemo.set(n, r);
+    return r;
+  }
+
+  private tableNode(n: TableIR, scope: Scope): Rel {
+    const type = this.ttype(n);
+    // Table children see the enclosing variables, not this node's aggregation scopes.
+    const outer: Scope = { ...scope, agg: undefined, scan: undefined };
+    switch (n.kind) {
+      case 'TableRange': {
+        const a = this.fresh('r');
+        const q: Select = {
+          kind: 'select',
+          columns: [{ expr: cast(col('range', a), scalarType('INTEGER')), alias: 'idx' }],
+          from: { kind: 'tableFunction', name: 'range', args: [{ kind: 'number', type: 'BIGINT', value: BigInt(n.n) }], alias: { name: a } },
+        };
+        return this.rel(scope, q, ['idx'], [], [{ col: 'idx', desc: false }], TRUE, type);
+      }
+      case 'TableParallelize': {
+        const vt = this.vtype(n.rowsAndGlobal) as StructType;
+        const v = this.value(n.rowsAndGlobal, outer);
+        const rowsT = vt.fields[fieldIndex(vt, 'rows')]!.type;
+        const globalT = vt.fields[fieldIndex(vt, 'global')]!.type as StructType;
+        const bind = (body: (x: Val) => { rows: Expr; global: Val }) => body(v);
+        const { rows, global } = bind((x) => ({ rows: this.toExpr(this.getField(x, vt, 'rows'), rowsT), global: this.getField(x, vt, 'global') }));
+        const checked: Expr = {
+          kind: 'case',
+          whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', rowsT) }],
+          else: rows,
+        };
+        const a = this.fresh('u');
+        const from: From = { kind: 'tableFunction', name: 'unnest', args: [checked], alias: { name: a, columns: ['r', 'o'] }, ordinality: true };
+        const rowVal: Val = col('r', a);
+        const fields = this.rowFields(rowVal, type.row);
+        const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && f.name !== '__o0' ? f.name : 'c')));
+        const q: Select = {
+          kind: 'select',
+          columns: [...fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), { expr: col('o', a), alias: '__o0' }],
+          from,
+        };
+        return this.rel(scope, q, cols, ['__o0'], [{ col: '__o0', desc: false }], this.globalVal(scope, global, globalT), type);
+      }
+      case 'TableRead':
+        return this.tableRead(n, scope, type);
+      case 'TableFilter': {
+        const child = this.table(n.child, outer);
+        const o = this.open(child);
+        const vars = scope.vars.set('row', o.row).set('global', child.global);
+        const pred = condition(this.api, n.pred, { ...outer, vars, closed: false });
+        const p = this.project(o, this.rowFields(o.row, type.row));
+        return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, where: pred }, p.cols, p.hidden, p.order, child.global, type);
+      }
+      case 'TableMapRows': {
+        const child = this.table(n.child, outer);
+        const o = this.open(child);
+        const vars = scope.vars.set('row', o.row).set('global', child.global);
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true };
+        const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
+        const fields = this.rowFieldsOnce(v, type.row, o);
+        const p = this.project(o, fields.fields);
+        return this.rel(scope, { kind: 'select', columns: p.columns, from: fields.from }, p.cols, p.hidden, p.order, child.global, type);
+      }
+      case 'TableMapGlobals': {
+        const child = this.table(n.child, outer);
+        const g = this.value(n.newGlobal, { ...outer, vars: scope.vars.set('global', child.global) });
+        return this.retag(child, { global: this.globalVal(scope, g, type.global), type });
+      }
+      case 'TableKeyBy': {
+        const child = this.table(n.child, outer);
+        const keyCols = n.keys.map((k) => child.cols[fieldIndex(child.type.row, k)]!);
+        return this.retag(child, { order: [...keyCols.map((c) => ({ col: c, desc: false })), ...child.order], type });
+      }
+      case 'TableOrderBy': {
+        const child = this.table(n.child, outer);
+        const sort = n.sortFields.map((s) => ({ col: child.cols[fieldIndex(child.type.row, s.field)]!, desc: s.order === 'D' }));
+        return this.retag(child, { order: [...sort, ...child.order], type });
+      }
+      case 'TableAggregateByKey':
+        return this.aggregateByKey(n, scope, outer, type);
+      case 'TableKeyByAndAggregate':
+        return this.keyByAndAggregate(n, scope, outer, type);
+      case 'TableJoin':
+        return this.join(n, scope, outer, type);
+      case 'TableLeftJoinRightDistinct':
+        return this.leftJoinRightDistinct(n, scope, outer, type);
+      case 'TableUnion':
+        return this.union(n, scope, outer, type);
+      case 'TableHead':
+      case 'TableTail': {
+        const child = this.table(n.child, outer);
+        const o = this.open(child);
+        const p = this.project(o, this.rowFields(o.row, type.row));
+        const tail = n.kind === 'TableTail';
+        const q: Select = {
+          kind: 'select',
+          columns: p.columns,
+          from: o.from,
+          orderBy: tail ? o.order.map(reverse) : o.order,
+          limit: { kind: 'number', type: 'BIGINT', value: n.n < 0n ? 0n : n.n },
+          ...(n.n < 0n ? { where: binary('=', this.raise(n, 'InvalidArgument', `${n.kind} of a negative count ${n.n}`, { kind: 'Boolean' }), TRUE) } : {}),
+        };
+        return this.rel(scope, q, p.cols, p.hidden, p.order, child.global, type);
+      }
+      case 'TableExplode':
+        return this.explode(n, scope, outer, type);
+      case 'TableDistinct': {
+        const child = this.table(n.child, outer);
+        const o = this.open(child);
+        const p = this.project(o, this.rowFields(o.row, type.row));
+        const keys = type.key.map((k) => this.toExpr(this.field(o.row, k), type.row.fields[fieldIndex(type.row, k)]!.type));
+        if (keys.length === 0) {
+          // DuckDB 1.5 rewrites an unpartitioned `QUALIFY row_number() = 1` into an aggregate
+          // that returns a row of NULLs for no input; LIMIT 1 has no such rewrite.
+          return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, orderBy: o.order, limit: { kind: 'number', type: 'BIGINT', value: 1n } }, p.cols, p.hidden, p.order, child.global, type);
+        }
+        const rn: Expr = { kind: 'window', call: call('row_number', []), partitionBy: keys, orderBy: o.order };
+        return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, qualify: binary('=', rn, { kind: 'number', type: 'BIGINT', value: 1n }) }, p.cols, p.hidden, p.order, child.global, type);
+      }
+      case 'TableRename': {
+        const child = this.table(n.child, outer);
+        const gmap = new Map(n.globalMap);
+        const oldG = child.type.global;
+        const g = n.globalMap.length === 0 ? child.global : vstruct(oldG.fields.map((f) => [gmap.get(f.name) ?? f.name, this.getField(child.global, oldG, f.name)] as const));
+        return this.retag(child, { global: g, type });
+      }
+      case 'RelationalLetTable': {
+        const ref = this.relationalLet(n.value, outer);
+        return this.table(n.body, { ...outer, rel: scope.rel.set(n.name, ref) });
+      }
+    }
+  }
+
+  /** Row fields of a computed row: through a sub-select when the row is one opaque value. */
+  private rowFieldsOnce(v: Val, t: StructType, o: Opened): { fields: { name: string; expr: Expr }[]; from: From } {
+    if (v.kind === 'vstruct' || this.simple(v) || t.fields.length <= 1) return { fields: this.rowFields(v, t), from: o.from };
+    // Compute the struct once per row, then take its fields.
+    const a = this.fresh('m');
+    const inner: Select = {
+      kind: 'select',
+      columns: [{ expr: { kind: 'star', table: o.alias } }, { expr: v, alias: '__row' }],
+      from: o.from,
+    };
+    const rowCol = col('__row', a);
+    const fields = this.rowFields(rowCol, t);
+    // The order columns now live under the new alias.
+    (o as { alias: string }).alias = a;
+    return { fields, from: { kind: 'subqueryFrom', query: inner, alias: { name: a } } };
+  }
+
+  /**
+   * A relational let's value, computed once: a one-row CTE. Inside an aggregation (whose
+   * aggregators it may use) it cannot be a CTE, and is computed where it is read instead.
+   */
+  private relationalLet(value: ValueIR, scope: Scope): Val {
+    // [ext] the value sees enclosing variables: when one of them is per-row, it is computed where read.
+    if (scope.agg !== undefined || scope.scan !== undefined || !scope.closed) return this.value(value, scope);
+    const t = this.vtype(value);
+    const e = this.toExpr(this.value(value, { vars: scope.vars, agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t);
+    const cte = this.fresh('rl_');
+    this.ctes.push({ name: cte, query: { kind: 'select', columns: [{ expr: e, alias: 'v' }] } });
+    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v') }], from: { kind: 'tableRef', name: cte } } };
+  }
+
+  private tableRead(n: Extract<TableIR, { kind: 'TableRead' }>, scope: Scope, type: TableType): Rel {
+    const a = this.fresh('src');
+    const r = n.reader;
+    let from: From;
+    let orderExpr: Expr;
+    if (r.name === 'DuckDBTableReader') {
+      from = { kind: 'tableRef', name: r.table, alias: { name: a } };
+      orderExpr = col('rowid', a);
+    } else {
+      const paths: Expr = { kind: 'list', items: r.paths.map(str) };
+      from = { kind: 'tableFunction', name: r.name === 'ParquetReader' ? 'read_parquet' : 'read_csv', args: [paths], alias: { name: a } };
+      orderExpr = { kind: 'window', call: call('row_number', []), partitionBy: [], orderBy: [] };
+    }
+    const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && f.name !== '__o0' ? f.name : 'c')));
+    const q: Select = {
+      kind: 'select',
+      // A CAST to the type the column already has would still hide it from DuckDB's filter
+      // pushdown into the scan, so columns of the declared type are read as they are.
+      columns: [
+        ...type.row.fields.map((f, i) => {
+          const rt = repType(f.type);
+          const same = this.sourceColumns?.(r)?.get(f.name) === printSqlType(rt);
+          return { expr: same ? col(f.name, a) : cast(col(f.name, a), rt), alias: cols[i]! };
+        }),
+        { expr: orderExpr, alias: '__o0' },
+      ],
+      from,
+    };
+    const keyOrder = type.key.map((k) => ({ col: cols[fieldIndex(type.row, k)]!, desc: false }));
+    return this.rel(scope, q, cols, ['__o0'], [...keyOrder, { col: '__o0', desc: false }], TRUE, type);
+  }
+
+  private aggregateByKey(n: Extract<TableIR, { kind: 'TableAggregateByKey' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const child = this.table(n.child, outer);
+    const o = this.open(child);
+    const ct = child.type;
+    const keys = ct.key.map((k) => this.toExpr(this.field(o.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type));
+    const aggVars = scope.vars.set('row', o.row).set('global', child.global);
+    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false };
+    const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
+    const et = this.vtype(n.expr) as StructType;
+    const ev = this.spread(v, et);
+    const fields = [
+      ...ct.key.map((k, i) => ({ name: k, expr: keys[i]! })),
+      ...et.fields.map((f) => ({ name: f.name, expr: this.toExpr(this.field(ev, f.name), f.type) })),
+    ];
+    const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : 'c')));
+    // GROUP BY TRUE, not (): no keys still means no rows for no input.
+    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: o.from, groupBy: keys.length > 0 ? keys : [TRUE] };
+    return this.rel(scope, q, cols, [], ct.key.map((_k, i) => ({ col: cols[i]!, desc: false })), child.global, type);
+  }
+
+  private keyByAndAggregate(n: Extract<TableIR, { kind: 'TableKeyByAndAggregate' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const child = this.table(n.child, outer);
+    // First a projection with the new key's fields as columns, so GROUP BY names columns.
+    const o1 = this.open(child);
+    const kt = this.vtype(n.newKey) as StructType;
+    const kv = this.value(n.newKey, { ...outer, vars: scope.vars.set('row', o1.row).set('global', child.global), closed: false });
+    const kfields = this.rowFields(kv, kt);
+    const rowFields = this.rowFields(o1.row, child.type.row);
+    const p = this.project(o1, [...rowFields, ...kfields.map((f) => ({ name: `__k_${f.name}`, expr: f.expr }))]);
+    const keyed: Rel = {
+      from: { query: { kind: 'select', columns: p.columns.length > 0 ? p.columns : [{ expr: TRUE, alias: '__unit' }], from: o1.from } },
+      cols: p.cols.slice(0, rowFields.length),
+      hidden: [...p.cols.slice(rowFields.length), ...p.hidden],
+      order: p.order,
+      global: child.global,
+      type: child.type,
+    };
+    const o = this.open(keyed);
+    const keyCols = p.cols.slice(rowFields.length).map((c) => col(c, o.alias));
+    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false };
+    const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
+    const et = this.vtype(n.expr) as StructType;
+    const ev = this.spread(v, et);
+    const fields = [
+      ...kt.fields.map((f, i) => ({ name: f.name, expr: keyCols[i]! as Expr })),
+      ...et.fields.map((f) => ({ name: f.name, expr: this.toExpr(this.field(ev, f.name), f.type) })),
+    ];
+    const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : 'c')));
+    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: o.from, groupBy: keyCols.length > 0 ? keyCols : [TRUE] };
+    return this.rel(scope, q, cols, [], kt.fields.map((_k, i) => ({ col: cols[i]!, desc: false })), child.global, type);
+  }
+
+  private join(n: Extract<TableIR, { kind: 'TableJoin' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const l = this.table(n.left, outer);
+    const r = this.table(n.right, outer);
+    const lo = this.open(l);
+    const ro = this.open(r);
+    const lt = l.type;
+    const rt = r.type;
+    const k = n.joinKey;
+    const lKey = lt.key.slice(0, k);
+    const rKey = rt.key.slice(0, k);
+    const kexpr = (o: Opened, t: TableType, name: string) => this.toExpr(this.field(o.row, name), t.row.fields[fieldIndex(t.row, name)]!.type);
+    const on = lKey.map((kn, i) => binary('=', kexpr(lo, lt, kn), kexpr(ro, rt, rKey[i]!))).reduce<Expr | undefined>((acc, e) => (acc === undefined ? e : binary('AND', acc, e)), undefined) ?? TRUE;
+    const fields: { name: string; expr: Expr }[] = [
+      ...lKey.map((kn, i) => ({ name: kn, expr: call('coalesce', [kexpr(lo, lt, kn), kexpr(ro, rt, rKey[i]!)]) as Expr })),
+      ...lt.row.fields.filter((f) => !lKey.includes(f.name)).map((f) => ({ name: f.name, expr: kexpr(lo, lt, f.name) })),
+      ...rt.row.fields.filter((f) => !rKey.includes(f.name)).map((f) => ({ name: f.name, expr: kexpr(ro, rt, f.name) })),
+    ];
+    const joinType = n.joinType === 'inner' ? 'INNER' : n.joinType === 'left' ? 'LEFT' : n.joinType === 'right' ? 'RIGHT' : 'FULL';
+    const from: From = { kind: 'join', type: joinType, left: lo.from, right: ro.from, on };
+    // Order: the result key, then left order, then right order.
+    const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && !/^__o\d+$/.test(f.name) ? f.name : 'c')));
+    const taken = new Set(cols.map((c) => c.toLowerCase()));
+    const columns: SelectItem[] = fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! }));
+    const hidden: string[] = [];
+    let hk = 0;
+    const hide = (e: Expr): string => {
+      let name: string;
+      do name = `__o${hk++}`;
+      while (taken.has(name));
+      taken.add(name);
+      hidden.push(name);
+      columns.push({ expr: e, alias: name });
+      return name;
+    };
+    const order: OrderCol[] = type.key.map((kn) => ({ col: cols[fieldIndex(type.row, kn)]!, desc: false }));
+    for (const oc of l.order) order.push({ col: hide(col(oc.col, lo.alias)), desc: oc.desc });
+    for (const oc of r.order) order.push({ col: hide(col(oc.col, ro.alias)), desc: oc.desc });
+    const lg = this.spread(l.global, lt.global);
+    const rg = this.spread(r.global, rt.global);
+    const global = vstruct([...lg.fields, ...rg.fields]);
+    return this.rel(scope, { kind: 'select', columns, from }, cols, hidden, order, global, type);
+  }
+
+  private leftJoinRightDistinct(n: Extract<TableIR, { kind: 'TableLeftJoinRightDistinct' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const l = this.table(n.left, outer);
+    const r = this.table(n.right, outer);
+    const rt = r.type;
+    // The first right row of each key.
+    const r1 = this.open(r);
+    const rkeys = rt.key.map((k) => this.toExpr(this.field(r1.row, k), rt.row.fields[fieldIndex(rt.row, k)]!.type));
+    const rp = this.project(r1, this.rowFields(r1.row, rt.row));
+    const rn: Expr = { kind: 'window', call: call('row_number', []), partitionBy: rkeys, orderBy: r1.order };
+    const firsts: Rel = {
+      from: { query: { kind: 'select', columns: rp.columns, from: r1.from, qualify: binary('=', rn, { kind: 'number', type: 'BIGINT', value: 1n }) } },
+      cols: rp.cols,
+      hidden: rp.hidden,
+      order: rp.order,
+      global: r.global,
+      type: rt,
+    };
+    const lo = this.open(l);
+    const ro = this.open(firsts);
+    const lt = l.type;
+    const on = rt.key
+      .map((k, i) => binary('=', this.toExpr(this.field(lo.row, lt.key[i]!), lt.row.fields[fieldIndex(lt.row, lt.key[i]!)]!.type), this.toExpr(this.field(ro.row, k), rt.row.fields[fieldIndex(rt.row, k)]!.type)))
+      .reduce((acc, e) => binary('AND', acc, e));
+    const values = rt.row.fields.filter((f) => !rt.key.includes(f.name));
+    const vt: StructType = { kind: 'Struct', fields: values };
+    const matched: Expr = { kind: 'isNull', operand: col(ro.rel.order[ro.rel.order.length - 1]!.col, ro.alias), not: true };
+    const rootVal: Expr = {
+      kind: 'case',
+      whens: [{ when: matched, then: this.toExpr(vstruct(values.map((f) => [f.name, this.field(ro.row, f.name)] as const)), vt) }],
+      else: { kind: 'null', type: repType(vt) },
+    };
+    const lp = this.project(lo, [...this.rowFields(lo.row, lt.row), { name: n.root, expr: rootVal }]);
+    const from: From = { kind: 'join', type: 'LEFT', left: lo.from, right: ro.from, on };
+    return this.rel(scope, { kind: 'select', columns: lp.columns, from }, lp.cols, lp.hidden, lp.order, l.global, type);
+  }
+
+  private union(n: Extract<TableIR, { kind: 'TableUnion' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const rels = n.children.map((c) => this.table(c, outer));
+    if (rels.length === 1) return this.retag(rels[0]!, { type });
+    const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && !/^__[ui]$/.test(f.name) ? f.name : 'c')));
+    const queries: Select[] = rels.map((r, i) => {
+      const o = this.open(r);
+      const fields = this.rowFields(o.row, type.row);
+      return {
+        kind: 'select',
+        columns: [
+          ...fields.map((f, j) => ({ expr: f.expr, alias: cols[j]! })),
+          { expr: { kind: 'number', type: 'INTEGER', value: i }, alias: '__u' },
+          { expr: { kind: 'window', call: call('row_number', []), partitionBy: [], orderBy: o.order }, alias: '__i' },
+        ],
+        from: o.from,
+      };
+    });
+    const keyOrder = type.key.map((k) => ({ col: cols[fieldIndex(type.row, k)]!, desc: false }));
+    const q: Select = {
+      kind: 'select',
+      columns: [{ expr: { kind: 'star' } }],
+      from: { kind: 'subqueryFrom', query: { kind: 'unionAll', queries }, alias: { name: this.fresh('un') } },
+    };
+    return this.rel(scope, q, cols, ['__u', '__i'], [...keyOrder, { col: '__u', desc: false }, { col: '__i', desc: false }], rels[0]!.global, type);
+  }
+
+  private explode(n: Extract<TableIR, { kind: 'TableExplode' }>, scope: Scope, outer: Scope, type: TableType): Rel {
+    const child = this.table(n.child, outer);
+    const o = this.open(child);
+    const ct = child.type;
+    // The container at the path.
+    let cur: Val = o.row;
+    let curT: Type = ct.row;
+    for (const name of n.path) {
+      cur = this.getField(cur, curT, name);
+      curT = (curT as StructType).fields[fieldIndex(curT as StructType, name)]!.type;
+    }
+    const u = this.fresh('x');
+    const from: From = {
+      kind: 'join',
+      type: 'CROSS',
+      left: o.from,
+      right: { kind: 'tableFunction', name: 'unnest', args: [this.toExpr(cur, curT)], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true },
+    };
+    // Rebuild the row with the element in place of the container.
+    const replace = (v: Val, t: StructType, path: readonly string[]): VStruct => {
+      const s = this.spread(v, t);
+      const [head, ...rest] = path;
+      return vstruct(
+        s.fields.map(([fname, fv]) => {
+          if (fname !== head) return [fname, fv] as const;
+          if (rest.length === 0) return [fname, col('e', u)] as const;
+          const ft = t.fields[fieldIndex(t, fname)]!.type as StructType;
+          return [fname, replace(fv, ft, rest)] as const;
+        }),
+      );
+    };
+    const newRow = replace(o.row, ct.row, n.path);
+    const p = this.project(o, this.rowFields(newRow, type.row), [{ expr: col('i', u), desc: false }]);
+    return this.rel(scope, { kind: 'select', columns: p.columns, from }, p.cols, p.hidden, p.order, child.global, type);
+  }
+
+  // ---- values -------------------------------------------------------------------------------
+
+  value(n: ValueIR, scope: Scope): Val {
+    return compileValue(this.api, n, scope);
+  }
+
+  // Exposed to values.ts.
+  readonly api = {
+    fresh: (p: string) => this.fresh(p),
+    typeOf: (n: IR) => this.vtype(n),
+    raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),
+    toExpr: (v: Val, t: Type) => this.toExpr(v, t),
+    getField: (v: Val, t: Type, name: string) => this.getField(v, t, name),
+    spread: (v: Val, t: Type) => this.spread(v, t),
+    share: (e: Expr, body: (x: Expr) => Expr, bodyHasSub?: boolean) => this.share(e, body, bodyHasSub),
+    shareAll: (es: readonly Expr[], body: (xs: Expr[]) => Expr, bodyHasSub?: boolean) => this.shareAll(es, body, bodyHasSub),
+    hasSub: (n: IR) => this.hasSub.has(n),
+    table: (n: TableIR, scope: Scope) => this.table(n, scope),
+    open: (r: Rel) => this.open(r),
+    relationalLet: (v: ValueIR, scope: Scope) => this.relationalLet(v, scope),
+    simple: (e: Expr) => this.simple(e),
+  };
+}
+
+export type EmitterApi = Emitter['api'];
+export type { Val, VStruct, Vars, Scope, AggCtx, Rel, Opened };
+export { vstruct };
+
+const int1: Expr = { kind: 'number', type: 'BIGINT', value: 1n };
+
+function orderItem(e: Expr, desc: boolean): OrderItem {
+  // Missing sorts last in both directions (semantics.md §7).
+  return { expr: e, desc, nulls: 'LAST' };
+}
+
+function reverse(o: OrderItem): OrderItem {
+  return { expr: o.expr, desc: !o.desc, nulls: o.nulls === 'LAST' ? 'FIRST' : 'LAST' };
+}
+
+const subMemo = new WeakMap<object, boolean>();
+
+/**
+ * Whether an expression holds a subquery (which a DuckDB lambda cannot). Memoized per node, and
+ * SQL trees share nodes, so repeated questions over nested expressions stay linear.
+ */
+export function containsSubquery(root: Expr): boolean {
+  const stack: [object, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [x, done] = stack.pop()!;
+    if (subMemo.has(x)) continue;
+    const kids: object[] = [];
+    for (const v of Object.values(x)) {
+      if (Array.isArray(v)) for (const y of v) { if (y !== null && typeof y === 'object') kids.push(y); }
+      else if (v !== null && typeof v === 'object') kids.push(v);
+    }
+    if (!done) {
+      if ((x as { kind?: string }).kind === 'subquery' || (x as { kind?: string }).kind === 'exists') {
+        subMemo.set(x, true);
+        continue;
+      }
+      stack.push([x, true]);
+      for (const k of kids) if (!subMemo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    subMemo.set(x, kids.some((k) => subMemo.get(k) === true));
+  }
+  return subMemo.get(root)!;
+}
+
+function sameColumn(a: Expr, b: Expr): boolean {
+  return a.kind === 'column' && b.kind === 'column' && a.name === b.name && a.table === b.table;
+}
+

@@ -1,0 +1,1068 @@
+// Value nodes to SQL expressions (the value half of emit.ts). Each case follows
+// docs/design/semantics.md; where DuckDB's own operator differs, the rule is spelled out.
+
+import { InternalError } from '../../diagnostics/diagnostic.js';
+import type { AggOp, IR, TableIR, ValueIR } from '../../ir/nodes.js';
+import { fieldIndex, TBoolean, TInt32, TInt64, type StructType, type Type } from '../../ir/types.js';
+import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select } from './sql.js';
+import { repLiteral, repType, sqlFieldNames } from './types.js';
+import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
+import { applyFunction, floatDivide } from './functions.js';
+
+const TRUE = bool(true);
+const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
+const i32 = (v: number): Expr => ({ kind: 'number', type: 'INTEGER', value: v });
+const isNull = (e: Expr): Expr => ({ kind: 'isNull', operand: e, not: false });
+const notNull = (e: Expr): Expr => ({ kind: 'isNull', operand: e, not: true });
+const nullOf = (t: Type): Expr => ({ kind: 'null', type: repType(t) });
+export const and = (es: readonly Expr[]): Expr | undefined => es.reduce<Expr | undefined>((a, e) => (a === undefined ? e : binary('AND', a, e)), undefined);
+const or = (es: readonly Expr[]): Expr => es.reduce((a, e) => binary('OR', a, e));
+const caseWhen = (whens: readonly (readonly [Expr, Expr])[], otherwise?: Expr): Expr => ({
+  kind: 'case',
+  whens: whens.map(([when, then]) => ({ when, then })),
+  ...(otherwise === undefined ? {} : { else: otherwise }),
+});
+const lambda = (params: readonly string[], body: Expr): Expr => ({ kind: 'lambda', params, body });
+const subquery = (q: Query): Expr => ({ kind: 'subquery', query: q });
+const emptyList = (t: Type): Expr => cast({ kind: 'list', items: [] }, repType(t));
+
+/** Counts expression nodes up to `limit`: small conditions may be repeated in a CASE. */
+function small(e: Expr, limit = 40): boolean {
+  let budget = limit;
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if ((x as { kind?: string }).kind === 'subquery') return false;
+    if ('kind' in (x as object) && --budget < 0) return false;
+    for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return true;
+}
+
+export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
+  const t = (): Type => em.typeOf(n);
+  const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
+  const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
+  const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };
+
+  switch (n.kind) {
+    case 'I32':
+      return i32(n.value);
+    case 'I64':
+      return big(n.value);
+    case 'F32':
+      return { kind: 'number', type: 'FLOAT', value: n.value };
+    case 'F64':
+      return { kind: 'number', type: 'DOUBLE', value: n.value };
+    case 'Str':
+      return str(n.value);
+    case 'True':
+      return TRUE;
+    case 'False':
+      return bool(false);
+    case 'Void':
+      return nullOf(t());
+    case 'NA':
+      return nullOf(n.type);
+    case 'Literal':
+      return repLiteral(n.type, n.value);
+    case 'Cast':
+      return castValue(em, n, ex(n.value), em.typeOf(n.value), n.type);
+    case 'IsNA':
+      return isNull(ex(n.value));
+    case 'Coalesce':
+      return n.values.length === 1 ? val(n.values[0]!) : call('coalesce', n.values.map((x) => ex(x)));
+    case 'If': {
+      // A chain If c1 a1 (If c2 a2 ...) becomes one flat CASE (DuckDB's expression depth is
+      // limited; rule models are long chains). A missing condition makes the result missing:
+      // `WHEN c IS NOT FALSE THEN CASE WHEN c THEN a END` takes the branch for true or missing,
+      // and repeats `c` only for the row that takes it.
+      const whens: [Expr, Expr][] = [];
+      let cur: ValueIR = n;
+      while (cur.kind === 'If') {
+        const c = ex(cur.cond);
+        const a = ex(cur.then);
+        if (c.kind === 'boolean') {
+          if (c.value) return whens.length === 0 ? a : caseWhen(whens, a);
+        } else if (c.kind === 'null') {
+          const na = nullOf(t());
+          return whens.length === 0 ? na : caseWhen(whens, na);
+        } else if (cur.cond.kind === 'If' && cur.cond.else.kind === 'False' && !mayRaise(em, cur.cond.then)) {
+          // c = If c1 c2 False is false when c1 is, or c1 holds and c2 is false; true when both hold.
+          const c1 = condition(em, cur.cond.cond, scope);
+          const c2 = condition(em, cur.cond.then, scope);
+          if (small(c1) && small(c2)) {
+            const isFalse = (e: Expr): Expr => ({ kind: 'isDistinct', left: e, right: bool(false), not: true });
+            const cFalse = binary('OR', isFalse(c1), binary('AND', c1, isFalse(c2)));
+            whens.push([{ kind: 'unary', op: 'NOT', operand: cFalse }, caseWhen([[binary('AND', c1, c2), a]])]);
+          } else whens.push([{ kind: 'isDistinct', left: c, right: bool(false), not: false }, caseWhen([[c, a]])]);
+        } else if (small(c)) {
+          whens.push([{ kind: 'isDistinct', left: c, right: bool(false), not: false }, caseWhen([[c, a]])]);
+        } else {
+          // Too large to repeat: bind it once, and finish the chain inside.
+          const rest = ex(cur.else);
+          const tail = em.share(c, (x) => caseWhen([[x, a], [isNull(x), nullOf(t())]], rest));
+          return whens.length === 0 ? tail : caseWhen(whens, tail);
+        }
+        cur = cur.else;
+      }
+      const last = ex(cur);
+      return whens.length === 0 ? last : caseWhen(whens, last);
+    }
+    case 'Switch': {
+      const x = ex(n.x);
+      return em.share(
+        x,
+        (v) =>
+          caseWhen(
+            [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), [isNull(v), nullOf(t())]],
+            ex(n.default),
+          ),
+        em.hasSub(n),
+      );
+    }
+    case 'Let':
+      return compileLet(em, n, 0, scope);
+    case 'AggLet': {
+      const ctx = n.isScan ? scope.scan : scope.agg;
+      if (ctx === undefined) throw new InternalError('AggLet outside an aggregation');
+      const inner = bindRow(em, ctx, n.name, n.value, scope);
+      return val(n.body, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
+    }
+    case 'Ref': {
+      const v = scope.vars.get(n.name);
+      if (v === undefined) throw new InternalError(`unbound ${n.name}`);
+      return v;
+    }
+    case 'ApplyBinaryPrimOp':
+      return binaryOp(em, n, ex(n.l), ex(n.r), em.typeOf(n.l));
+    case 'ApplyUnaryPrimOp': {
+      const x = ex(n.x);
+      const xt = em.typeOf(n.x);
+      switch (n.op) {
+        case 'Negate':
+          return { kind: 'unary', op: '-', operand: x };
+        case 'Bang':
+          return { kind: 'unary', op: 'NOT', operand: x };
+        case 'BitNot':
+          return call('xor', [x, xt.kind === 'Int32' ? i32(-1) : big(-1n)]);
+        case 'BitCount':
+          return cast(call('bit_count', [x]), repType(t()));
+      }
+      break;
+    }
+    case 'ApplyComparisonOp': {
+      const l = ex(n.l);
+      const r = ex(n.r);
+      switch (n.op) {
+        case 'EQ':
+          return binary('=', l, r);
+        case 'NEQ':
+          return binary('<>', l, r);
+        case 'LT':
+          return binary('<', l, r);
+        case 'LTEQ':
+          return binary('<=', l, r);
+        case 'GT':
+          return binary('>', l, r);
+        case 'GTEQ':
+          return binary('>=', l, r);
+        case 'EQWithNA':
+          return { kind: 'isDistinct', left: l, right: r, not: true };
+        case 'NEQWithNA':
+          return { kind: 'isDistinct', left: l, right: r, not: false };
+        case 'Compare':
+          return em.shareAll([l, r], ([a, b]) => caseWhen([[binary('<', a!, b!), i32(-1)], [binary('>', a!, b!), i32(1)], [binary('=', a!, b!), i32(0)]]));
+      }
+      break;
+    }
+    case 'MakeStruct':
+      return vstruct(n.fields.map((f) => [f.name, val(f.value)] as const));
+    case 'InsertFields':
+    case 'SelectFields': {
+      const ot = em.typeOf(n.old);
+      const old = val(n.old);
+      const rt = t() as StructType;
+      const build = (o: Val): Val => {
+        const s = em.spread(o, ot);
+        const news = n.kind === 'InsertFields' ? new Map(n.fields.map((f) => [f.name, val(f.value)] as const)) : new Map<string, Val>();
+        return vstruct(rt.fields.map((f) => [f.name, news.get(f.name) ?? s.fields.find((x) => x[0] === f.name)![1]] as const));
+      };
+      if (old.kind === 'vstruct') return build(old);
+      // A missing struct stays missing.
+      return em.share(old, (o) => caseWhen([[isNull(o), nullOf(rt)]], em.toExpr(build(o), rt)), em.hasSub(n));
+    }
+    case 'GetField':
+      return em.getField(val(n.o), em.typeOf(n.o), n.name);
+    case 'MakeTuple':
+      return vstruct(n.values.map((v, i) => [String(n.indices[i]), val(v)] as const));
+    case 'GetTupleElement':
+      return em.getField(val(n.o), em.typeOf(n.o), String(n.index));
+    case 'MakeArray':
+      return cast({ kind: 'list', items: n.values.map((v) => ex(v)) }, repType(t()));
+    case 'ArrayRef':
+      return em.shareAll(
+        [ex(n.a), ex(n.i)],
+        ([a, i]) =>
+          caseWhen(
+            [
+              [or([isNull(a!), isNull(i!)]), nullOf(t())],
+              [or([binary('<', i!, i32(0)), binary('>=', i!, call('len', [a!]))]), em.raise(n, 'ArrayIndexOutOfBounds', binary('||', str('index '), cast(i!, scalarType('VARCHAR'))), t())],
+            ],
+            call('list_extract', [a!, binary('+', cast(i!, scalarType('BIGINT')), big(1n))]),
+          ),
+        em.hasSub(n),
+      );
+    case 'ArrayLen':
+    case 'StreamLen':
+      return cast(call('len', [ex(n.a)]), scalarType('INTEGER'));
+    case 'ArraySort':
+      return arraySort(em, n, scope);
+    case 'ToArray':
+    case 'ToStream':
+      return val(n.a);
+    case 'ToSet':
+      return setOf(em, ex(n.a));
+    case 'ToDict':
+      return toDict(em, n, ex(n.a), scope);
+    case 'StreamRange':
+      return em.shareAll(
+        [ex(n.start), ex(n.stop), ex(n.step)],
+        ([a, b, s]) =>
+          caseWhen(
+            [
+              [or([isNull(a!), isNull(b!), isNull(s!)]), nullOf(t())],
+              [binary('=', s!, i32(0)), em.raise(n, 'InvalidArgument', 'StreamRange with step 0', t())],
+            ],
+            cast(call('range', [a!, b!, s!]), repType(t())),
+          ),
+      );
+    case 'StreamMap':
+    case 'StreamFilter':
+    case 'StreamFlatMap':
+      return streamOp(em, n, scope);
+    case 'StreamFold':
+    case 'StreamScan':
+      return streamFold(em, n, scope);
+    case 'StreamTake':
+    case 'StreamDrop':
+      return em.shareAll([ex(n.a), ex(n.num)], ([a, k]) =>
+        caseWhen(
+          [
+            [or([isNull(a!), isNull(k!)]), nullOf(t())],
+            [binary('<', k!, i32(0)), em.raise(n, 'InvalidArgument', `${n.kind}: negative count`, t())],
+          ],
+          n.kind === 'StreamTake'
+            ? call('list_slice', [a!, big(1n), cast(k!, scalarType('BIGINT'))])
+            : call('list_slice', [a!, binary('+', cast(k!, scalarType('BIGINT')), big(1n)), call('len', [a!])]),
+        ),
+      );
+    case 'StreamZip':
+      return streamZip(em, n, scope);
+    case 'StreamAgg':
+      return streamAgg(em, n, scope);
+    case 'ApplyAggOp':
+    case 'ApplyScanOp': {
+      const ctx = n.kind === 'ApplyScanOp' ? scope.scan : scope.agg;
+      if (ctx === undefined) throw new InternalError(`${n.kind} outside an aggregation`);
+      const inits = n.initArgs.map((a) => ex(a, { ...scope, agg: undefined, scan: undefined }));
+      const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
+      const seqs = n.seqArgs.map((a) => ex(a, rowScope));
+      return aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), ctx, t());
+    }
+    case 'AggFilter': {
+      const ctx = n.isScan ? scope.scan : scope.agg;
+      if (ctx === undefined) throw new InternalError('AggFilter outside an aggregation');
+      const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
+      const c = condition(em, n.cond, rowScope);
+      const reopen = ctx.reopen;
+      const inner: AggCtx = {
+        ...ctx,
+        filters: [...ctx.filters, c],
+        ...(reopen === undefined
+          ? {}
+          : {
+              reopen: () => {
+                const r = reopen();
+                const c2 = ex(n.cond, { ...rowScope, vars: r.vars });
+                return { ...r, where: [...r.where, c2] };
+              },
+            }),
+      };
+      return val(n.agg, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
+    }
+    case 'AggExplode':
+      return aggExplode(em, n, scope);
+    case 'AggGroupBy':
+      return aggGroupBy(em, n, scope);
+    case 'AggArrayPerElement':
+      return unsupported(n, 'AggArrayPerElement yet');
+    case 'Apply':
+      return applyFunction(em, n, n.args.map((a) => ex(a)), n.args.map((a) => em.typeOf(a)));
+    case 'Die': {
+      const m = ex(n.message);
+      return em.raise(n, 'Die', call('coalesce', [m, str('<missing>')]), n.type);
+    }
+    case 'TableCount': {
+      const rel = em.table(n.child, tableScope);
+      const o = em.open(rel);
+      return subquery({ kind: 'select', columns: [{ expr: call('count', [{ kind: 'star' }]) }], from: o.from });
+    }
+    case 'TableAggregate':
+      return tableAggregate(em, n, scope);
+    case 'TableCollect': {
+      const rel = em.table(n.child, tableScope);
+      const o = em.open(rel);
+      const ct = em.typeOf(n) as StructType;
+      const rowsT = ct.fields[fieldIndex(ct, 'rows')]!.type;
+      const rowT = (rowsT as { element: Type }).element;
+      const rows = subquery({
+        kind: 'select',
+        columns: [{ expr: call('coalesce', [call('list', [em.toExpr(o.row, rowT)], { orderBy: o.order }), emptyList(rowsT)]) }],
+        from: o.from,
+      });
+      return vstruct([
+        ['rows', rows],
+        ['global', rel.global],
+      ]);
+    }
+    case 'TableGetGlobals':
+      return em.table(n.child, tableScope).global;
+    case 'TableWrite':
+      return unsupported(n, 'TableWrite inside an expression; a TableWrite must be the whole program');
+    case 'RelationalLet':
+      return val(n.body, { ...scope, rel: scope.rel.set(n.name, em.relationalLet(n.value, scope)) });
+    case 'RelationalRef': {
+      const ref = scope.rel.get(n.name);
+      if (ref === undefined) throw new InternalError(`unbound relational ${n.name}`);
+      return ref;
+    }
+    case 'CollectDistributedArray': {
+      const g = ex(n.globals);
+      const ctxs = ex(n.contexts);
+      return em.share(
+        g,
+        (gx) =>
+          mapList(em, ctxs, (e) => {
+            const inner: Scope = { vars: scope.vars.clear().set(n.contextName, e).set(n.globalName, gx), agg: undefined, scan: undefined, rel: scope.rel, closed: false };
+            return em.toExpr(compileValue(em, n.body, inner), em.typeOf(n.body));
+          }, t()),
+      );
+    }
+    case 'Grad':
+    case 'Gradient':
+      return unsupported(n, `${n.kind} before the differentiation pass (issue 7)`);
+  }
+  throw new InternalError(`no SQL rule for ${(n as IR).kind}`);
+}
+
+// ---- casts and operators ------------------------------------------------------------------------
+
+const INT_BOUNDS = {
+  Int32: { lo: -2147483648, hi: 2147483648 },
+  Int64: { lo: -9223372036854775808, hi: 9223372036854775808 },
+} as const;
+const FLOAT32_OVERFLOW = 3.4028235677973366e38; // FLT_MAX + half an ulp: rounds to infinity
+
+export function castValue(em: EmitterApi, n: IR, x: Expr, from: Type, to: Type): Expr {
+  if (from.kind === to.kind) return x;
+  const toInt = to.kind === 'Int32' || to.kind === 'Int64';
+  const fromFloat = from.kind === 'Float32' || from.kind === 'Float64';
+  if (toInt && fromFloat) {
+    // Truncate toward zero; NaN, infinities and out-of-range values are errors.
+    const { lo, hi } = INT_BOUNDS[to.kind];
+    return em.share(x, (v) => {
+      const d = from.kind === 'Float32' ? cast(v, scalarType('DOUBLE')) : v;
+      return caseWhen(
+        [
+          [isNull(v), nullOf(to)],
+          [binary('AND', binary('>=', d, dbl(lo)), binary('<', d, dbl(hi))), cast(call('trunc', [d]), repType(to))],
+        ],
+        em.raise(n, 'CastOutOfRange', binary('||', str(`cannot cast to ${to.kind}: `), cast(v, scalarType('VARCHAR'))), to),
+      );
+    });
+  }
+  if (from.kind === 'Float64' && to.kind === 'Float32') {
+    return em.share(x, (v) =>
+      caseWhen(
+        [
+          [call('isnan', [v]), cast(v, scalarType('FLOAT'))],
+          [binary('>=', v, dbl(FLOAT32_OVERFLOW)), { kind: 'number', type: 'FLOAT', value: Infinity }],
+          [binary('<=', v, dbl(-FLOAT32_OVERFLOW)), { kind: 'number', type: 'FLOAT', value: -Infinity }],
+        ],
+        cast(v, scalarType('FLOAT')),
+      ),
+    );
+  }
+  // Integer narrowing raises DuckDB's conversion error (IntegerOverflow); the rest is exact or
+  // rounds to nearest.
+  return cast(x, repType(to));
+}
+
+const dbl = (v: number): Expr => ({ kind: 'number', type: 'DOUBLE', value: v });
+
+function binaryOp(em: EmitterApi, n: Extract<ValueIR, { kind: 'ApplyBinaryPrimOp' }>, l: Expr, r: Expr, t: Type): Expr {
+  const isInt = t.kind === 'Int32' || t.kind === 'Int64';
+  const rt = repType(em.typeOf(n));
+  switch (n.op) {
+    case 'Add':
+      return binary('+', l, r);
+    case 'Subtract':
+      return binary('-', l, r);
+    case 'Multiply':
+      return binary('*', l, r);
+    case 'FloatingPointDivide':
+      if (isInt) return floatDivide(em, cast(l, scalarType('DOUBLE')), cast(r, scalarType('DOUBLE')));
+      return floatDivide(em, l, r);
+    case 'RoundToNegInfDivide':
+      if (isInt) return floorDivide(em, n, l, r, t);
+      return call('floor', [floatDivide(em, l, r)]);
+    case 'BitAnd':
+      return binary('&', l, r);
+    case 'BitOr':
+      return binary('|', l, r);
+    case 'BitXOr':
+      return call('xor', [l, r]);
+    case 'LeftShift':
+    case 'RightShift':
+    case 'LogicalRightShift':
+      return shift(em, n.op, l, r, t);
+  }
+  void rt;
+  throw new InternalError(`no rule for ${n.op}`);
+}
+
+/** Floor division of integers: DuckDB's `//` truncates, and returns NULL for a zero divisor. */
+export function floorDivide(em: EmitterApi, n: IR, l: Expr, r: Expr, t: Type): Expr {
+  return em.shareAll([l, r], ([a, b]) => {
+    const q = binary('//', a!, b!);
+    const adjust = binary('AND', binary('<>', binary('%', a!, b!), zero(t)), binary('<>', binary('<', a!, zero(t)), binary('<', b!, zero(t))));
+    return caseWhen(
+      [
+        [binary('OR', isNull(a!), isNull(b!)), nullOf(t)],
+        [binary('=', b!, zero(t)), em.raise(n, 'DivisionByZero', 'integer division by zero', t)],
+      ],
+      binary('-', q, cast(adjust, repType(t))),
+    );
+  });
+}
+
+/** Floor modulo of integers (sign of the divisor). */
+export function floorMod(em: EmitterApi, n: IR, l: Expr, r: Expr, t: Type): Expr {
+  return em.shareAll([l, r], ([a, b]) =>
+    caseWhen(
+      [
+        [binary('OR', isNull(a!), isNull(b!)), nullOf(t)],
+        [binary('=', b!, zero(t)), em.raise(n, 'DivisionByZero', 'integer modulo by zero', t)],
+        [binary('=', b!, t.kind === 'Int32' ? i32(-1) : big(-1n)), zero(t)],
+      ],
+      em.share(binary('%', a!, b!), (m) =>
+        caseWhen([[binary('AND', binary('<>', m, zero(t)), binary('<>', binary('<', m, zero(t)), binary('<', b!, zero(t)))), binary('+', m, b!)]], m),
+      ),
+    ),
+  );
+}
+
+const zero = (t: Type): Expr => (t.kind === 'Int32' ? i32(0) : big(0n));
+
+/** Shifts on the two's-complement bits, count modulo the width (as the JVM does). */
+function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShift', l: Expr, r: Expr, t: Type): Expr {
+  const width = t.kind === 'Int32' ? 32 : 64;
+  const wide = scalarType(t.kind === 'Int32' ? 'BIGINT' : 'HUGEINT');
+  const W = (v: bigint): Expr => cast(big(v > 2n ** 63n - 1n ? 0n : v), wide);
+  void W;
+  return em.shareAll([l, cast(r, scalarType('INTEGER'))], ([a, b]) => {
+    const s = binary('&', b!, i32(width - 1)) as Expr;
+    const mask = (bits: bigint): Expr => ({ kind: 'cast', operand: str(String(bits)), type: wide });
+    const full = (1n << BigInt(width)) - 1n;
+    const unsigned = binary('&', cast(a!, wide), mask(full));
+    const toSigned = (u: Expr): Expr =>
+      em.share(u, (x) => cast(caseWhen([[binary('>=', x, mask(1n << BigInt(width - 1))), binary('-', x, mask(1n << BigInt(width)))]], x), repType(t)));
+    if (op === 'RightShift') return binary('>>', a!, s);
+    if (op === 'LogicalRightShift') return toSigned(binary('>>', unsigned, s));
+    // Left shift: drop the bits that would leave the width first, so the wide value never overflows.
+    const keep = binary('-', binary('<<', mask(1n), binary('-', i32(width), s)), mask(1n));
+    return toSigned(binary('<<', binary('&', unsigned, keep), s));
+  });
+}
+
+/** A per-row binding in an aggregation (AggLet, Let agg): also bound in every reopened copy. */
+function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scope: Scope): AggCtx {
+  const at = (vars: Scope['vars']) => compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
+  const reopen = ctx.reopen;
+  return {
+    ...ctx,
+    vars: ctx.vars.set(name, at(ctx.vars)),
+    ...(reopen === undefined
+      ? {}
+      : {
+          reopen: () => {
+            const r = reopen();
+            return { ...r, vars: r.vars.set(name, at(r.vars)) };
+          },
+        }),
+  };
+}
+
+// ---- Let ----------------------------------------------------------------------------------------
+
+function compileLet(em: EmitterApi, n: Extract<ValueIR, { kind: 'Let' }>, i: number, scope: Scope): Val {
+  if (i === n.bindings.length) return compileValue(em, n.body, scope);
+  const b = n.bindings[i]!;
+  if (b.scope !== 'eval') {
+    const ctx = b.scope === 'scan' ? scope.scan : scope.agg;
+    if (ctx === undefined) throw new InternalError('Let agg outside an aggregation');
+    const inner = bindRow(em, ctx, b.name, b.value, scope);
+    return compileLet(em, n, i + 1, b.scope === 'scan' ? { ...scope, scan: inner } : { ...scope, agg: inner });
+  }
+  const v = compileValue(em, b.value, scope);
+  const bind = (x: Val, closed: boolean): Val => compileLet(em, n, i + 1, { ...scope, vars: scope.vars.set(b.name, x), closed: scope.closed && closed });
+  if (v.kind === 'vstruct' || em.simple(v)) return bind(v, v.kind !== 'vstruct' && v.kind !== 'column');
+  const rest = n.bindings.slice(i + 1).map((x) => x.value);
+  // A value that cannot raise may be computed where it is read (DuckDB shares repeated
+  // subexpressions); repeated text must stay small, or nested lets would grow exponentially.
+  if (!mayRaise(em, b.value) && (small(v) || [...rest, n.body].reduce((k, x) => k + reads(x, b.name), 0) <= 1)) return bind(v, false);
+  const restHasAgg = [...rest, n.body].some((x) => hasAggregator(x));
+  if (restHasAgg) return bind(v, false); // aggregates cannot sit in a lambda or a subquery: repeat `v`
+  const bodyT = em.typeOf(n);
+  const sub = [...rest, n.body].some((x) => em.hasSub(x));
+  return em.share(v, (x) => em.toExpr(bind(x, false), bodyT), sub);
+}
+
+const isScalar = (t: Type): boolean => t.kind === 'Int32' || t.kind === 'Int64' || t.kind === 'Float32' || t.kind === 'Float64' || t.kind === 'Boolean' || t.kind === 'String';
+
+const LOOP_KINDS: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan']);
+const loopMemo = new WeakMap<IR, boolean>();
+/** Whether `n` holds a fold or scan (unrolling one inside another multiplies the text). */
+function hasLoop(n: IR): boolean {
+  return anyBelow(n, loopMemo, (x) => LOOP_KINDS.has(x.kind), () => false);
+}
+
+const raiseMemo = new WeakMap<IR, boolean>();
+/**
+ * Whether evaluating `n` might raise a user error (conservative, by the operand types). SQL may
+ * evaluate what the IR would skip (both sides of AND, an inlined binding), so only code that
+ * cannot raise may move there.
+ */
+export function mayRaise(em: EmitterApi, n: IR): boolean {
+  const integral = (x: IR): boolean => {
+    const t = em.typeOf(x);
+    return t.kind === 'Int32' || t.kind === 'Int64';
+  };
+  return anyBelow(n, raiseMemo, (x) => {
+    switch (x.kind) {
+      case 'ApplyUnaryPrimOp':
+        return x.op === 'Negate' && integral(x.x);
+      case 'ApplyBinaryPrimOp':
+        return (x.op === 'Add' || x.op === 'Subtract' || x.op === 'Multiply' || x.op === 'RoundToNegInfDivide') && integral(x.l);
+      case 'Cast':
+        return (x.type.kind === 'Int32' || x.type.kind === 'Int64') && !(integral(x.value) && (x.type.kind === 'Int64' || em.typeOf(x.value).kind === 'Int32'));
+      case 'Apply':
+        return x.fn === 'toInt32' || x.fn === 'toInt64' || ((x.fn === 'abs' || x.fn === 'mod') && x.args.some(integral));
+      case 'ApplyComparisonOp':
+      case 'IsNA':
+      case 'Ref':
+      case 'GetField':
+      case 'GetTupleElement':
+      case 'MakeStruct':
+      case 'InsertFields':
+      case 'SelectFields':
+      case 'MakeTuple':
+      case 'MakeArray':
+      case 'If':
+      case 'Switch':
+      case 'Coalesce':
+      case 'Let':
+      case 'I32':
+      case 'I64':
+      case 'F32':
+      case 'F64':
+      case 'Str':
+      case 'True':
+      case 'False':
+      case 'NA':
+      case 'Void':
+      case 'Literal':
+      case 'ArrayLen':
+      case 'StreamLen':
+      case 'ToArray':
+      case 'ToStream':
+      case 'ToSet':
+      case 'StreamMap':
+      case 'StreamFilter':
+      case 'StreamFlatMap':
+      case 'StreamFold':
+      case 'StreamScan':
+        return false;
+      default:
+        return true;
+    }
+  }, () => false);
+}
+
+/** Memoized "some node at or below `n` (not under a `stop` node) satisfies `hit`", iteratively. */
+function anyBelow(n: IR, memo: WeakMap<IR, boolean>, hit: (x: IR) => boolean, stop: (x: IR) => boolean): boolean {
+  const m = memo.get(n);
+  if (m !== undefined) return m;
+  const stack: [IR, boolean][] = [[n, false]];
+  while (stack.length > 0) {
+    const [x, done] = stack.pop()!;
+    if (memo.has(x)) continue;
+    if (!done) {
+      if (hit(x)) {
+        memo.set(x, true);
+        continue;
+      }
+      stack.push([x, true]);
+      if (!stop(x)) for (const k of kidsOf(x)) if (!memo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    memo.set(x, !stop(x) && kidsOf(x).some((k) => memo.get(k) === true));
+  }
+  return memo.get(n)!;
+}
+
+/**
+ * A condition where missing and false mean the same (a filter's predicate): `If c x False`
+ * is `c AND x` there, which DuckDB evaluates faster than a CASE, when `x` cannot raise.
+ */
+export function condition(em: EmitterApi, n: ValueIR, scope: Scope): Expr {
+  if (n.kind === 'If' && n.else.kind === 'False' && !mayRaise(em, n.then)) {
+    return binary('AND', condition(em, n.cond, scope), condition(em, n.then, scope));
+  }
+  return em.toExpr(compileValue(em, n, scope), TBoolean);
+}
+
+const AGG_KINDS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggFilter', 'AggExplode', 'AggGroupBy', 'AggArrayPerElement', 'AggLet']);
+const aggMemo = new WeakMap<IR, boolean>();
+/** Whether an aggregator of the enclosing aggregation appears in `n` (not under a nested one). */
+function hasAggregator(n: IR): boolean {
+  const m = aggMemo.get(n);
+  if (m !== undefined) return m;
+  // Iterative post-order, so deep programs do not overflow.
+  const stack: [IR, boolean][] = [[n, false]];
+  while (stack.length > 0) {
+    const [x, done] = stack.pop()!;
+    if (aggMemo.has(x)) continue;
+    const kids = kidsOf(x);
+    if (!done) {
+      stack.push([x, true]);
+      for (const k of kids) if (!aggMemo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    const nested = x.kind === 'TableAggregate' || x.kind === 'StreamAgg' || x.kind === 'TableAggregateByKey' || x.kind === 'TableKeyByAndAggregate' || x.kind === 'TableMapRows';
+    aggMemo.set(x, AGG_KINDS.has(x.kind) || (!nested && kids.some((k) => aggMemo.get(k) === true)));
+  }
+  return aggMemo.get(n)!;
+}
+
+import { children } from '../../ir/children.js';
+const kidsOf = (n: IR): readonly IR[] => children(n);
+
+// ---- collections --------------------------------------------------------------------------------
+
+/** A list as a set: distinct by the total order, sorted, missing last (semantics.md §6). */
+export function setOf(em: EmitterApi, a: Expr): Expr {
+  // Sort, then keep each element that differs from the one before it (NaN = NaN, -0.0 = 0.0).
+  const e = em.fresh('_e');
+  const i = em.fresh('_i');
+  return em.share(call('list_sort', [a, str('ASC'), str('NULLS LAST')]), (sorted) =>
+    call('list_filter', [
+      sorted,
+      lambda([e, i], binary('OR', binary('=', col(i), big(1n)), { kind: 'isDistinct', left: col(e), right: call('list_extract', [sorted, binary('-', col(i), big(1n))]), not: false })),
+    ]),
+  );
+}
+
+/** `list_transform` over a list, or the equivalent unnest subquery when the body needs one. */
+function mapList(em: EmitterApi, list: Expr, body: (e: Expr) => Expr, outT: Type): Expr {
+  const p = em.fresh('_x');
+  const b = body(col(p));
+  if (!containsSubquery(b)) return call('list_transform', [list, lambda([p], b)]);
+  return overList(em, list, outT, p, (o) => ({ kind: 'select', columns: [{ expr: call('list', [b], { orderBy: [{ expr: o, desc: false }] }) }] }));
+}
+
+/**
+ * A subquery over a list's elements in order, the element bound to the (unqualified) name `p`:
+ * `sel(ordinality)` gets the FROM added. Missing list -> missing; empty -> `[]` of `outT`.
+ */
+function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Expr) => Select): Expr {
+  return em.share(list, (l) => {
+    const u = em.fresh('u');
+    const o = em.fresh('_o');
+    const s = sel(col(o));
+    const from: From = { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: [p, o] }, ordinality: true };
+    const q = subquery({ ...s, from });
+    return caseWhen([[isNull(l), nullOf(outT)]], call('coalesce', [q, emptyList(outT)]));
+  });
+}
+
+function streamOp(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamMap' | 'StreamFilter' | 'StreamFlatMap' }>, scope: Scope): Expr {
+  const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  const outT = em.typeOf(n);
+  const body = n.kind === 'StreamFilter' ? n.cond : n.body;
+  const bodyT = em.typeOf(body);
+  const p = em.fresh('_x');
+  const b = em.toExpr(compileValue(em, body, { ...scope, vars: scope.vars.set(n.name, col(p)), closed: false }), bodyT);
+  if (!containsSubquery(b)) {
+    switch (n.kind) {
+      case 'StreamMap':
+        return call('list_transform', [s, lambda([p], b)]);
+      case 'StreamFilter':
+        return call('list_filter', [s, lambda([p], { kind: 'isDistinct', left: b, right: TRUE, not: true })]);
+      case 'StreamFlatMap':
+        return call('flatten', [call('list_transform', [s, lambda([p], call('coalesce', [b, emptyList(bodyT)]))])]);
+    }
+  }
+  return overList(em, s, outT, p, (o) => {
+    const ord: OrderItem[] = [{ expr: o, desc: false }];
+    switch (n.kind) {
+      case 'StreamMap':
+        return { kind: 'select', columns: [{ expr: call('list', [b], { orderBy: ord }) }] };
+      case 'StreamFilter':
+        return { kind: 'select', columns: [{ expr: call('list', [col(p)], { orderBy: ord, filter: { kind: 'isDistinct', left: b, right: TRUE, not: true } }) }] };
+      case 'StreamFlatMap':
+        return { kind: 'select', columns: [{ expr: call('flatten', [call('list', [call('coalesce', [b, emptyList(bodyT)])], { orderBy: ord })]) }] };
+    }
+  });
+}
+
+const UNROLL_LIMIT = 32;
+
+/** The elements of a StreamRange of literals, when there are at most UNROLL_LIMIT. */
+function literalRange(a: ValueIR): number[] | undefined {
+  if (a.kind !== 'StreamRange' || a.start.kind !== 'I32' || a.stop.kind !== 'I32' || a.step.kind !== 'I32' || a.step.value === 0) return undefined;
+  const out: number[] = [];
+  for (let i = a.start.value; a.step.value > 0 ? i < a.stop.value : i > a.stop.value; i += a.step.value) {
+    out.push(i);
+    if (out.length > UNROLL_LIMIT) return undefined;
+  }
+  return out;
+}
+
+/** How many times `name` is read in `n` (0, 1, or 2 meaning "more"), ignoring shadowing. */
+function reads(n: IR, name: string): number {
+  let count = 0;
+  const stack: IR[] = [n];
+  while (stack.length > 0 && count < 2) {
+    const x = stack.pop()!;
+    if (x.kind === 'Ref' && x.name === name) count++;
+    for (const k of kidsOf(x)) stack.push(k);
+  }
+  return count;
+}
+
+function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'StreamScan' }>, scope: Scope): Expr {
+  const accT = em.typeOf(n.zero);
+  const elemT = (em.typeOf(n.a) as { element: Type }).element;
+  const zero = cast(em.toExpr(compileValue(em, n.zero, scope), accT), repType(accT));
+  const scan = n.kind === 'StreamScan';
+  const stepAt = (acc: Expr, x: Expr): Expr =>
+    cast(em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, acc).set(n.name, x), closed: false }), accT), repType(accT));
+  // A short literal range and a body that reads the accumulator once: unroll, as a person would.
+  const range = literalRange(n.a);
+  if (!scan && range !== undefined && reads(n.body, n.accum) === 1 && !hasLoop(n.body)) {
+    return range.reduce<Expr>((acc, i) => stepAt(acc, i32(i)), zero);
+  }
+  const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  if (!scan) {
+    // list_reduce's accumulator has the element type: directly when the types agree, or through
+    // an exact widening of the elements (Int32 to Int64 or Float64).
+    const widen = elemT.kind === 'Int32' && (accT.kind === 'Int64' || accT.kind === 'Float64');
+    if (elemT.kind === accT.kind && isScalar(accT) || widen) {
+      const a = em.fresh('_acc');
+      const x = em.fresh('_x');
+      const body = stepAt(col(a), widen ? cast(col(x), scalarType('INTEGER')) : col(x));
+      if (!containsSubquery(body)) {
+        const list = widen ? cast(s, { kind: 'listType', element: repType(accT) }) : s;
+        return call('list_reduce', [list, lambda([a, x], body), zero]);
+      }
+    }
+  }
+  // The value carried from step to step: the accumulator, or (scan) every accumulator so far.
+  const carriedT: Type = scan ? { kind: 'Array', element: accT } : accT;
+  const a = em.fresh('_acc');
+  const x = em.fresh('_x');
+  // Otherwise the accumulator and the element travel in one struct:
+  // the list becomes [{a: zero}, {x: e1}, {x: e2}, ...] and each step makes {a: body}.
+  const carrier = (av: Expr, xv: Expr): Expr => ({ kind: 'struct', fields: [{ name: 'a', value: av }, { name: 'x', value: xv }] });
+  const accOf = (c: Expr): Expr => call('struct_extract', [c, str('a')]);
+  const current = scan ? call('list_extract', [accOf(col(a)), big(-1n)]) : accOf(col(a));
+  const elem = call('struct_extract', [col(x), str('x')]);
+  const body = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT);
+  if (containsSubquery(body)) return unsupported(n, `${n.kind} whose body runs a table query or an aggregation yet (issue 6)`);
+  const next = scan ? call('list_append', [accOf(col(a)), cast(body, repType(accT))]) : cast(body, repType(accT));
+  const start = scan ? cast({ kind: 'list', items: [zero] }, repType(carriedT)) : zero;
+  const nullA = nullOf(carriedT);
+  const nullX = nullOf(elemT);
+  return em.share(s, (l) => {
+    const items = call('list_transform', [l, lambda([x], carrier(nullA, col(x)))]);
+    const all = call('list_prepend', [carrier(start, nullX), items]);
+    const folded = accOf(call('list_reduce', [all, lambda([a, x], carrier(next, nullX))]));
+    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
+  });
+}
+
+function streamZip(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamZip' }>, scope: Scope): Expr {
+  const ss = n.streams.map((s) => em.toExpr(compileValue(em, s, scope), em.typeOf(s)));
+  const outT = em.typeOf(n);
+  const bodyT = em.typeOf(n.body);
+  return em.shareAll(
+    ss,
+    (ls) => {
+      const lens = ls.map((l) => call('len', [l]));
+      const len =
+        n.behavior === 'TakeMinLength' ? (lens.length === 1 ? lens[0]! : call('least', lens)) : lens.length === 1 ? lens[0]! : call('greatest', lens);
+      const elems = (i: Expr) => ls.map((l) => call('list_extract', [l, binary('+', i, big(1n))]));
+      const body = (i: Expr): Expr => {
+        let vars = scope.vars;
+        elems(i).forEach((e, j) => (vars = vars.set(n.names[j]!, e)));
+        return em.toExpr(compileValue(em, n.body, { ...scope, vars, closed: false }), bodyT);
+      };
+      const mapped = mapList(em, call('range', [len]), body, outT);
+      const whens: [Expr, Expr][] = [[or(ls.map(isNull)), nullOf(outT)]];
+      if ((n.behavior === 'AssertSameLength' || n.behavior === 'AssumeSameLength') && ls.length > 1) {
+        whens.push([binary('<>', call('least', lens), call('greatest', lens)), em.raise(n, 'InvalidArgument', 'StreamZip of streams with different lengths', outT)]);
+      }
+      return caseWhen(whens, mapped);
+    },
+  );
+}
+
+function toDict(em: EmitterApi, n: IR, a: Expr, _scope: Scope): Expr {
+  const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
+  // Pairs in order; for a repeated key the last pair wins; missing pairs are skipped.
+  return em.share(
+    a,
+    (l) => {
+      const u = em.fresh('u');
+      const g = em.fresh('g');
+      const et = (em.typeOf((n as Extract<ValueIR, { kind: 'ToDict' }>).a) as { element: Type }).element;
+      const [kn, vn] = sqlFieldNames(et);
+      const k = call('struct_extract', [col('e', u), str(kn!)]);
+      const v = call('struct_extract', [col('e', u), str(vn!)]);
+      const grouped: Select = {
+        kind: 'select',
+        columns: [
+          { expr: call('last', [k], { orderBy: [{ expr: col('o', u), desc: false }] }), alias: 'k' },
+          { expr: call('last', [v], { orderBy: [{ expr: col('o', u), desc: false }] }), alias: 'v' },
+        ],
+        from: { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: ['e', 'o'] }, ordinality: true },
+        where: notNull(col('e', u)),
+        groupBy: [k],
+      };
+      const entries: Select = {
+        kind: 'select',
+        columns: [{ expr: call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: col('v', g) }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }) }],
+        from: { kind: 'subqueryFrom', query: grouped, alias: { name: g } },
+      };
+      return caseWhen([[isNull(l), nullOf(dt)]], call('coalesce', [cast(subquery(entries), repType(dt)), emptyList(dt)]));
+    },
+  );
+}
+
+function arraySort(em: EmitterApi, n: Extract<ValueIR, { kind: 'ArraySort' }>, scope: Scope): Expr {
+  const lt = n.lessThan;
+  const a = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  if (lt.kind === 'ApplyComparisonOp' && (lt.op === 'LT' || lt.op === 'GT') && lt.l.kind === 'Ref' && lt.r.kind === 'Ref') {
+    const forward = lt.l.name === n.left && lt.r.name === n.right;
+    const backward = lt.l.name === n.right && lt.r.name === n.left;
+    if ((forward || backward) && n.left !== n.right) {
+      const desc = (lt.op === 'GT') === forward;
+      return call('list_sort', [a, str(desc ? 'DESC' : 'ASC'), str('NULLS LAST')]);
+    }
+  }
+  return unsupported(n, 'ArraySort with a comparator other than LT or GT of the two elements');
+}
+
+// ---- aggregation ----------------------------------------------------------------------------------
+
+function windowed(ctx: AggCtx, c: Expr): Expr {
+  if (!ctx.window || c.kind !== 'call') return c;
+  return {
+    kind: 'window',
+    call: c,
+    partitionBy: [],
+    orderBy: ctx.order,
+    frame: { unit: 'ROWS', start: { kind: 'unboundedPreceding' }, end: { kind: 'preceding', offset: 1 } },
+  };
+}
+
+/** One aggregator over the context's rows (FILTER from AggFilter; OVER for scans). */
+/** Whether an expression reads a column of some FROM item (a qualified column). */
+function readsColumn(e: Expr): boolean {
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if ((x as { kind?: string }).kind === 'column' && (x as { table?: string }).table !== undefined) return true;
+    for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return false;
+}
+
+const isLiteral = (e: Expr): boolean =>
+  e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
+
+function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], seqs0: readonly Expr[], seqTs: readonly Type[], ctx: AggCtx, t: Type): Expr {
+  const filter = and(ctx.filters);
+  // A constant ORDER BY is an error in DuckDB (and orders nothing).
+  const order = ctx.window ? undefined : ctx.order.filter((o) => !isLiteral(o.expr));
+  // DuckDB binds an aggregate to the query level of the columns it reads; one that reads none is
+  // an error below the root, so a constant argument is tied to the rows it runs over.
+  const anchor = ctx.order.find((o) => !isLiteral(o.expr))?.expr;
+  const seqs = seqs0.map((s) =>
+    anchor === undefined || readsColumn(s) ? s : caseWhen([[{ kind: 'isNull', operand: anchor, not: false }, s]], s),
+  );
+  const agg = (name: string, args: readonly Expr[], more: { orderBy?: readonly OrderItem[]; extraFilter?: Expr; distinct?: boolean } = {}): Expr => {
+    const f = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
+    return windowed(ctx, call(name, args, { ...(f === undefined ? {} : { filter: f }), ...(more.orderBy && more.orderBy.length > 0 ? { orderBy: more.orderBy } : {}), ...(more.distinct ? { distinct: true } : {}) }));
+  };
+  const x = seqs[0]!;
+  switch (op) {
+    case 'Count':
+      return agg('count', [{ kind: 'star' }]);
+    case 'Sum':
+      if (t.kind === 'Int64') return cast(call('coalesce', [agg('sum', [x]), big(0n)]), repType(t));
+      return call('coalesce', [agg('sum', [x]), dbl(0)]);
+    case 'Product': {
+      if (t.kind === 'Float64') return call('coalesce', [agg('product', [x]), dbl(1)]);
+      // Exact: a zero makes the product 0; otherwise magnitudes only grow, so an overflow on the
+      // way means the result overflows too (only the result is checked, semantics.md §2).
+      const zeros = agg('count', [{ kind: 'star' }], { extraFilter: binary('=', x, big(0n)) });
+      const list = agg('list', [x], { extraFilter: notNull(x) });
+      const prod = call('list_reduce', [list, lambda(['_a', '_b'], binary('*', col('_a'), col('_b'))), big(1n)]);
+      return caseWhen([[binary('>', zeros, big(0n)), big(0n)]], call('coalesce', [prod, big(1n)]));
+    }
+    case 'Min':
+      return agg('min', [x]);
+    case 'Max':
+      return agg('max', [x]);
+    case 'Collect':
+      return call('coalesce', [agg('list', [x], { orderBy: order }), emptyList(t)]);
+    case 'CollectAsSet': {
+      if (ctx.window) return setOf(em, call('coalesce', [agg('list', [x]), emptyList(t)]));
+      return call('coalesce', [agg('list', [x], { distinct: true, orderBy: [{ expr: x, desc: false, nulls: 'LAST' }] }), emptyList(t)]);
+    }
+    case 'Take': {
+      const k = inits[0]!;
+      const all = call('coalesce', [agg('list', [x], { orderBy: order }), emptyList(t)]);
+      return em.share(k, (kk) =>
+        caseWhen(
+          [[or([isNull(kk), binary('<', kk, i32(0))]), em.raise(n, 'InvalidArgument', 'Take with a missing or negative count', t)]],
+          call('list_slice', [all, big(1n), cast(kk, scalarType('BIGINT'))]),
+        ),
+      );
+    }
+    case 'TakeBy': {
+      const k = inits[0]!;
+      const key = seqs[1]!;
+      const byKey: OrderItem[] = [{ expr: key, desc: false, nulls: 'LAST' }, ...(order ?? [])];
+      const all = ctx.window
+        ? call('list_transform', [
+            call('list_sort', [call('coalesce', [agg('list', [{ kind: 'struct', fields: [{ name: 'k', value: key }, { name: 'v', value: x }] }]), cast({ kind: 'list', items: [] }, { kind: 'listType', element: { kind: 'structType', fields: [{ name: 'k', type: repType(seqTs[1]!) }, { name: 'v', type: repType(seqTs[0]!) }] } })])]),
+            lambda(['_s'], call('struct_extract', [col('_s'), str('v')])),
+          ])
+        : call('coalesce', [agg('list', [x], { orderBy: byKey }), emptyList(t)]);
+      return em.share(k, (kk) =>
+        caseWhen(
+          [[or([isNull(kk), binary('<', kk, i32(0))]), em.raise(n, 'InvalidArgument', 'TakeBy with a missing or negative count', t)]],
+          call('list_slice', [all, big(1n), cast(kk, scalarType('BIGINT'))]),
+        ),
+      );
+    }
+    case 'PrevNonnull':
+      if (ctx.window) return call('list_extract', [agg('list', [x], { extraFilter: notNull(x) }), big(-1n)]);
+      return agg('last', [x], { orderBy: order, extraFilter: notNull(x) });
+  }
+}
+
+function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggregate' }>, scope: Scope): Expr {
+  const rel = em.table(n.child, { ...scope, agg: undefined, scan: undefined });
+  const o = em.open(rel);
+  const rowVars = (row: Val) => scope.vars.set('row', row).set('global', rel.global);
+  const ctx: AggCtx = {
+    vars: rowVars(o.row),
+    filters: [],
+    order: o.order,
+    window: false,
+    reopen: () => {
+      const o2 = em.open(rel);
+      return { from: o2.from, vars: rowVars(o2.row), where: [], order: o2.order };
+    },
+  };
+  const q = compileValue(em, n.query, { ...scope, vars: scope.vars.set('global', rel.global), agg: ctx, scan: undefined, closed: scope.closed });
+  // GROUP BY (): one row even over no rows, even when the query reads no aggregator.
+  return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: o.from, grandTotal: true });
+}
+
+function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, scope: Scope): Expr {
+  const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  return em.share(
+    s,
+    (l) => {
+      const open = () => {
+        const u = em.fresh('u');
+        const from: From = { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: ['e', 'o'] }, ordinality: true };
+        return { from, vars: scope.vars.set(n.name, col('e', u)), where: [] as Expr[], order: [{ expr: col('o', u), desc: false }] as OrderItem[] };
+      };
+      const first = open();
+      const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
+      const q = compileValue(em, n.query, { ...scope, agg: ctx, closed: false });
+      return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, grandTotal: true });
+    },
+    true,
+  );
+}
+
+function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
+  const ctx = n.isScan ? scope.scan : scope.agg;
+  if (ctx === undefined) throw new InternalError('AggExplode outside an aggregation');
+  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggExplode in a scan' : 'AggExplode here (inside a keyed aggregation or AggGroupBy)');
+  const reopen = ctx.reopen;
+  const open = () => {
+    const r = reopen();
+    const arr = em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array));
+    const u = em.fresh('x');
+    const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [arr], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
+    return { from, vars: r.vars.set(n.name, col('e', u)), where: r.where, order: [...r.order, { expr: col('i', u), desc: false }] };
+  };
+  const first = open();
+  const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
+  const q = compileValue(em, n.agg, { ...scope, agg: inner, closed: false });
+  const where = and(first.where);
+  return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, ...(where ? { where } : {}), grandTotal: true });
+}
+
+function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>, scope: Scope): Expr {
+  const ctx = n.isScan ? scope.scan : scope.agg;
+  if (ctx === undefined) throw new InternalError('AggGroupBy outside an aggregation');
+  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggGroupBy in a scan' : 'AggGroupBy here (inside a keyed aggregation or AggGroupBy)');
+  const r = ctx.reopen();
+  const key = em.toExpr(compileValue(em, n.key, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.key));
+  const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false };
+  const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
+  const v = em.toExpr(compileValue(em, n.agg, { ...scope, agg: inner, closed: false }), dt.value);
+  const where = and(r.where);
+  const grouped: Select = { kind: 'select', columns: [{ expr: key, alias: 'k' }, { expr: v, alias: 'v' }], from: r.from, ...(where ? { where } : {}), groupBy: [key] };
+  const g = em.fresh('g');
+  const entries: Select = {
+    kind: 'select',
+    columns: [
+      {
+        expr: call('coalesce', [
+          call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: col('v', g) }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }),
+          emptyList(dt),
+        ]),
+      },
+    ],
+    from: { kind: 'subqueryFrom', query: grouped, alias: { name: g } },
+  };
+  return cast(subquery(entries), repType(dt));
+}
+
+export type { TableIR };
+void TBoolean;
+void TInt32;
+void TInt64;
