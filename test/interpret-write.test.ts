@@ -80,7 +80,7 @@ const parquetReader = (path: string): TableReader => ({ name: 'ParquetReader', p
 const duckReader = (table: string): TableReader => ({ name: 'DuckDBTableReader', table });
 
 async function ok(program: string, ...args: string[]): Promise<string> {
-  const r = await runCli(['run', '-', ...args], program);
+  const r = await runCli(['run', '--backend', 'interpret', '-', ...args], program);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;
@@ -140,7 +140,7 @@ describe('TableWrite to Parquet', () => {
 
   test('an unwritable path is a diagnostic naming it, without a stack', async () => {
     const path = file('no/such/dir/x.parquet');
-    const r = await runCli(['run', '-'], write(parquetWriter(path), parallelize(ROW, ROWS)));
+    const r = await runCli(['run', '--backend', 'interpret', '-'], write(parquetWriter(path), parallelize(ROW, ROWS)));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     // Located at the TableWrite node (the program starts with it), like every other diagnostic.
@@ -160,11 +160,11 @@ describe('TableWrite to Parquet', () => {
   });
 
   test('rows with no DuckDB type are a diagnostic', async () => {
-    const r = await runCli(['run', '-'], write(parquetWriter(file('e.parquet')), parallelize(tStruct([['e', tStruct([])]]), [[[]]])));
+    const r = await runCli(['run', '--backend', 'interpret', '-'], write(parquetWriter(file('e.parquet')), parallelize(tStruct([['e', tStruct([])]]), [[[]]])));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error IRC9007');
     expect(r.stderr).toContain('"e"');
-    const none = await runCli(['run', '-'], write(parquetWriter(file('e.parquet')), parallelize(tStruct([]), [[], []])));
+    const none = await runCli(['run', '--backend', 'interpret', '-'], write(parquetWriter(file('e.parquet')), parallelize(tStruct([]), [[], []])));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('error IRC9007');
     expect(existsSync(file('e.parquet'))).toBe(false);
@@ -214,7 +214,7 @@ describe('TableWrite to a DuckDB table', () => {
     await ok(write(duckWriter('keep'), parallelize(one, [[5]])), '--db', db);
     // DuckDB map keys cannot be missing: the insert fails after the CREATE OR REPLACE.
     const bad = write(duckWriter('keep'), parallelize(tStruct([['m', tDict(TString, TInt32)]]), [[[[null, 1]]]]));
-    const r = await runCli(['run', '-', '--db', db], bad);
+    const r = await runCli(['run', '--backend', 'interpret', '-', '--db', db], bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error IRC9006');
     expect(r.stderr).toContain('"keep"');
@@ -223,7 +223,7 @@ describe('TableWrite to a DuckDB table', () => {
   });
 
   test('without --db there is nowhere to write: a diagnostic says to pass it', async () => {
-    const r = await runCli(['run', '-'], write(duckWriter('t'), parallelize(ROW, ROWS)));
+    const r = await runCli(['run', '--backend', 'interpret', '-'], write(duckWriter('t'), parallelize(ROW, ROWS)));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('error IRC9006');
@@ -234,7 +234,7 @@ describe('TableWrite to a DuckDB table', () => {
   test('a failing program writes nothing', async () => {
     const one = tStruct([['n', TInt32]]);
     const program = `(MakeTuple (0 1) ${write(duckWriter('never'), parallelize(one, [[1]]))} (Die Int32 -1 (Str "stop")))`;
-    const r = await runCli(['run', '-', '--db', db], program);
+    const r = await runCli(['run', '--backend', 'interpret', '-', '--db', db], program);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('IRC5001');
     const tables = await withDuck(db, async (c) => (await c.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'never'`)).getRows()[0]![0]);

@@ -352,13 +352,21 @@ export class Emitter {
     return { from: { query: q }, cols, hidden, order, global, type };
   }
 
+  /** A value computed once in a one-row CTE, read through a scalar subquery. */
+  private cteValue(e: Expr): Expr {
+    const name = this.fresh('v');
+    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: e, alias: 'v' }] } });
+    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v') }], from: { kind: 'tableRef', name } } };
+  }
+
   /** A global value made shareable: a one-row CTE when the scope allows. */
   private globalVal(scope: Scope, v: Val, t: StructType): Val {
     const e = this.toExpr(v, t);
-    if (this.simple(e) || e.kind === 'subquery') return v;
     // A missing global stands for a struct of missing fields (semantics.md §7).
-    const filled: Expr = isEmptyRecord(t) ? TRUE : { kind: 'call', name: 'coalesce', args: [e, this.toExpr(vstruct(t.fields.map((f) => [f.name, { kind: 'null', type: repType(f.type) }] as const)), t)] };
-    if (!scope.closed) return filled;
+    if (isEmptyRecord(t)) return this.simple(e) ? TRUE : { kind: 'call', name: 'coalesce', args: [e, TRUE] };
+    if (v.kind === 'vstruct' || e.kind === 'subquery') return v;
+    const filled: Expr = { kind: 'call', name: 'coalesce', args: [e, this.toExpr(vstruct(t.fields.map((f) => [f.name, { kind: 'null', type: repType(f.type) }] as const)), t)] };
+    if (this.simple(e) || !scope.closed) return filled;
     const name = this.fresh('g');
     this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: filled, alias: 'g' }] } });
     return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('g') }], from: { kind: 'tableRef', name } } };
@@ -432,20 +440,23 @@ export class Emitter {
       }
       case 'TableParallelize': {
         const vt = this.vtype(n.rowsAndGlobal) as StructType;
-        const v = this.value(n.rowsAndGlobal, outer);
+        const v0 = this.value(n.rowsAndGlobal, outer);
+        // Read twice (rows and global): computed once, in a CTE when the scope allows.
+        const v = scope.closed && v0.kind !== 'vstruct' && !this.simple(v0) ? this.cteValue(this.toExpr(v0, vt)) : v0;
         const rowsT = vt.fields[fieldIndex(vt, 'rows')]!.type;
         const globalT = vt.fields[fieldIndex(vt, 'global')]!.type as StructType;
-        const bind = (body: (x: Val) => { rows: Expr; global: Val }) => body(v);
-        const { rows, global } = bind((x) => ({ rows: this.toExpr(this.getField(x, vt, 'rows'), rowsT), global: this.getField(x, vt, 'global') }));
-        const checked: Expr = {
+        const rows = this.toExpr(this.getField(v, vt, 'rows'), rowsT);
+        const missingRows = this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', rowsT);
+        const checked: Expr = { kind: 'case', whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: missingRows }], else: rows };
+        // The table fails as a whole: reading only its global raises too.
+        const global: Expr = {
           kind: 'case',
-          whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', rowsT) }],
-          else: rows,
+          whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', globalT) }],
+          else: this.toExpr(this.getField(v, vt, 'global'), globalT),
         };
         const a = this.fresh('u');
         const from: From = { kind: 'tableFunction', name: 'unnest', args: [checked], alias: { name: a, columns: ['r', 'o'] }, ordinality: true };
-        const rowVal: Val = col('r', a);
-        const fields = this.rowFields(rowVal, type.row);
+        const fields = this.rowFields(col('r', a), type.row);
         const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && f.name !== '__o0' ? f.name : 'c')));
         const q: Select = {
           kind: 'select',

@@ -32,6 +32,7 @@ export function floatDivide(em: EmitterApi, l: Expr, r: Expr): Expr {
           binary('=', b!, zeroT),
           caseWhen(
             [
+              [isNull(a!), { kind: 'null', type: scalarType('DOUBLE') }],
               [binary('OR', call('isnan', [a!]), binary('=', a!, zeroT)), castLike(NAN, a!)],
               [binary('<>', call('signbit', [a!]), call('signbit', [b!])), castLike(dbl(-Infinity), a!)],
             ],

@@ -12,8 +12,13 @@ import type { Result } from '../interpret/index.js';
 import { Emitter, ERROR_PREFIX, type Emitted } from './emit.js';
 import { printSql } from './print.js';
 import type { Query } from './sql.js';
+import { fixLambdas } from './lambdas.js';
+
+const LAMBDA_PASS_DEPTH = 2_000;
 import { quoteIdent, quoteString } from './quote.js';
 import { fromDuck } from './types.js';
+import { performWrites } from '../interpret/write.js';
+import type { Row } from '../interpret/tables.js';
 import { describeReader, fromClause, irType, readerKey } from '../interpret/read.js';
 import { emptyStruct, tStruct, type TableType } from '../../ir/types.js';
 
@@ -29,6 +34,8 @@ export interface CompiledSql {
   readonly spans: readonly (Span | undefined)[];
   /** The deepest nesting of expressions within one query (what DuckDB's binder recurses on). */
   readonly depth: number;
+  /** The type of the table whose rows `main` gives (the program, or the child of a TableWrite). */
+  readonly rowType?: TableType;
 }
 
 const QUERY_KINDS: ReadonlySet<string> = new Set(['select', 'unionAll', 'with']);
@@ -71,14 +78,19 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
     write = ir.writer;
     root = ir.child;
   }
-  const out: Emitted = em.emit(root);
+  const emitted: Emitted = em.emit(root);
+  const depth = Math.max(expressionDepth(emitted.main), emitted.global ? expressionDepth(emitted.global) : 0);
+  // The lambda pass recurses on the SQL tree; SQL that deep is not run on DuckDB (cli/run.ts).
+  const fix = (q: Query): Query => (depth <= LAMBDA_PASS_DEPTH ? fixLambdas(q) : q);
+  const out = { main: fix(emitted.main), ...(emitted.global ? { global: fix(emitted.global) } : {}) };
   return {
     main: printSql(out.main),
     ...(out.global ? { global: printSql(out.global) } : {}),
     ...(write ? { write } : {}),
+    ...(isTableType(info.types.get(root)!) ? { rowType: info.types.get(root) as TableType } : {}),
     type: info.types.get(ir)!,
     spans: em.spans,
-    depth: Math.max(expressionDepth(out.main), out.global ? expressionDepth(out.global) : 0),
+    depth,
   };
 }
 
@@ -152,20 +164,29 @@ export async function runDuckDB(ir: IR, options: DuckRunOptions = {}): Promise<R
     }
     connection = await instance.connect();
   }
+  let compiled: CompiledSql;
+  let result: Result;
   try {
     let reads = false;
     forEachNode(ir, (n) => {
       if (n.kind === 'TableRead') reads = true;
     });
     const sources = reads ? await describeSources(connection, ir) : {};
-    const compiled = compileProgram(ir, { ...options, ...sources });
-    return await execute(connection, compiled, ir);
+    compiled = compileProgram(ir, { ...options, ...sources });
+    result = await execute(connection, compiled, ir);
   } finally {
     if (instance !== undefined) {
       connection.closeSync();
       instance.closeSync();
     }
   }
+  if (compiled.write === undefined || ir.kind !== 'TableWrite' || result.kind !== 'table') return result;
+  // The rows go through the interpreter's writer, after the run and with the database closed,
+  // so both backends store the same column types and report the same failures.
+  await performWrites([{ writer: compiled.write, type: result.type as TableType, rows: result.rows as Row[], ...(ir.span ? { span: ir.span } : {}) }], {
+    ...(options.db ? { db: options.db } : {}),
+  });
+  return { kind: 'value', type: compiled.type, value: null };
 }
 
 async function execute(c: DuckDBConnection, compiled: CompiledSql, ir: IR): Promise<Result> {
@@ -178,16 +199,13 @@ async function execute(c: DuckDBConnection, compiled: CompiledSql, ir: IR): Prom
       throw duckError(e, compiled, ir);
     }
   };
-  if (compiled.write) {
-    await run(writeStatement(compiled.write, compiled));
-    return { kind: 'value', type, value: null };
-  }
-  if (isTableType(type)) {
+  if (isTableType(type) || compiled.write) {
+    const rowType = compiled.rowType!;
     const rows = await run(compiled.main);
-    const convert = type.row.fields.map((f) => fromDuck(f.type));
+    const convert = rowType.row.fields.map((f) => fromDuck(f.type));
     const globalRows = await run(compiled.global!);
-    const g = fromDuck(type.global)(globalRows[0]![0]!) ?? type.global.fields.map(() => null);
-    return { kind: 'table', type, rows: rows.map((r) => convert.map((f, i) => f(r[i]!))), global: g };
+    const g = fromDuck(rowType.global)(globalRows[0]![0]!) ?? rowType.global.fields.map(() => null);
+    return { kind: 'table', type: rowType, rows: rows.map((r) => convert.map((f, i) => f(r[i]!))), global: g };
   }
   const rows = await run(compiled.main);
   return { kind: 'value', type, value: fromDuck(type)(rows[0]![0]!) };

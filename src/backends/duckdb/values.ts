@@ -8,6 +8,7 @@ import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, t
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
+import { foldsToMissing } from '../../passes/static-missing.js';
 
 const TRUE = bool(true);
 const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
@@ -42,6 +43,8 @@ function small(e: Expr, limit = 40): boolean {
 
 export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   const t = (): Type => em.typeOf(n);
+  // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
+  if (foldsToMissing(n)) return nullOf(t());
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
   const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };
@@ -414,10 +417,11 @@ function binaryOp(em: EmitterApi, n: Extract<ValueIR, { kind: 'ApplyBinaryPrimOp
       return binary('*', l, r);
     case 'FloatingPointDivide':
       if (isInt) return floatDivide(em, cast(l, scalarType('DOUBLE')), cast(r, scalarType('DOUBLE')));
-      return floatDivide(em, l, r);
+      // The special values are DOUBLE constants: a Float32 quotient is rounded back.
+      return t.kind === 'Float32' ? cast(floatDivide(em, l, r), rt) : floatDivide(em, l, r);
     case 'RoundToNegInfDivide':
       if (isInt) return floorDivide(em, n, l, r, t);
-      return call('floor', [floatDivide(em, l, r)]);
+      return cast(call('floor', [floatDivide(em, l, r)]), rt);
     case 'BitAnd':
       return binary('&', l, r);
     case 'BitOr':
@@ -429,7 +433,6 @@ function binaryOp(em: EmitterApi, n: Extract<ValueIR, { kind: 'ApplyBinaryPrimOp
     case 'LogicalRightShift':
       return shift(em, n.op, l, r, t);
   }
-  void rt;
   throw new InternalError(`no rule for ${n.op}`);
 }
 
@@ -1010,7 +1013,8 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const first = open();
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
       const q = compileValue(em, n.query, { ...scope, agg: ctx, closed: false });
-      return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, grandTotal: true });
+      // Aggregating a missing stream is missing.
+      return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, grandTotal: true }));
     },
     true,
   );

@@ -21,6 +21,7 @@ import { RuntimeError, type RuntimeErrorClass } from './errors.js';
 import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
+import { foldsToMissing } from '../../passes/static-missing.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -322,6 +323,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
   // ---- value nodes ---------------------------------------------------------------------------
 
   function value(node: ValueIR, ctx: Ctx, kids: readonly Compiled[]): V {
+    // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
+    if (foldsToMissing(node)) return () => null;
     const k = kids.map((c) => c.v);
     const t = () => typeOf(node);
     switch (node.kind) {
@@ -512,9 +515,11 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const xs = a(f) as Stream | null;
           if (xs === null) return null;
           const arr = [...xs];
-          // A stable merge sort that asks only `lessThan`, as the spec's comparator allows.
+          // Missing elements go last, in order; the rest by a stable merge sort that asks only
+          // `lessThan`, as the spec's comparator allows (semantics.md §6).
           const less = (x: Value, y: Value) => lt(frame(node, [x, y], f)) === true;
-          return mergeSort(arr, less);
+          const present = arr.filter((x) => x !== null);
+          return [...mergeSort(present, less), ...arr.filter((x) => x === null)];
         };
       }
       case 'ToArray': {

@@ -1,0 +1,252 @@
+// A pass over the SQL tree: DuckDB lambdas cannot read columns of an enclosing query (a lambda
+// in a correlated subquery that reads an outer row fails to bind). Each lambda call that reads
+// such a column is moved into a subquery of its own, whose one-row FROM computes the call's
+// other arguments and every column its lambdas read:
+//
+//   list_transform(l, lambda x: x + t1.a)     -- t1 belongs to an outer query
+//   (SELECT list_transform(e.a0, lambda x: x + e.r0) FROM (SELECT l AS a0, t1.a AS r0) AS e)
+//
+// The derived table may read outer columns (DuckDB correlates it); the lambda now reads only e.
+// Recursion follows the SQL tree, whose expression depth the caller bounds.
+
+import type { Expr, From, Query, Select } from './sql.js';
+
+interface Level {
+  /** FROM aliases of this query. */
+  readonly aliases: ReadonlySet<string>;
+  /** Unqualified column names this query's FROM items provide; null when some are unknown (CTEs). */
+  readonly names: ReadonlySet<string> | null;
+}
+
+let counter = 0;
+
+export function fixLambdas(q: Query): Query {
+  return query(q);
+}
+
+function query(q: Query): Query {
+  switch (q.kind) {
+    case 'select':
+      return select(q);
+    case 'unionAll':
+      return { ...q, queries: q.queries.map(query) };
+    case 'with':
+      return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: query(c.query) })), body: query(q.body) };
+  }
+}
+
+function select(s: Select): Select {
+  const from = s.from === undefined ? undefined : fromItem(s.from);
+  const level = levelOf(from);
+  const e = (x: Expr): Expr => expr(x, level, new Set());
+  return {
+    ...s,
+    ...(from === undefined ? {} : { from }),
+    columns: s.columns.map((c) => ({ ...c, expr: e(c.expr) })),
+    ...(s.where ? { where: e(s.where) } : {}),
+    ...(s.groupBy ? { groupBy: s.groupBy.map(e) } : {}),
+    ...(s.having ? { having: e(s.having) } : {}),
+    ...(s.qualify ? { qualify: e(s.qualify) } : {}),
+    ...(s.orderBy ? { orderBy: s.orderBy.map((o) => ({ ...o, expr: e(o.expr) })) } : {}),
+  };
+}
+
+function fromItem(f: From): From {
+  switch (f.kind) {
+    case 'tableRef':
+      return f;
+    case 'tableFunction':
+      // Arguments see the outer query and earlier FROM items, not lambda-safe columns: a lambda
+      // here gets no local level.
+      return { ...f, args: f.args.map((a) => expr(a, { aliases: new Set(), names: new Set() }, new Set())) };
+    case 'subqueryFrom':
+      return { ...f, query: query(f.query) };
+    case 'join':
+      return { ...f, left: fromItem(f.left), right: fromItem(f.right) };
+  }
+}
+
+function levelOf(f: From | undefined): Level {
+  const aliases = new Set<string>();
+  let names: Set<string> | null = new Set<string>();
+  const visit = (x: From): void => {
+    switch (x.kind) {
+      case 'tableRef':
+        if (x.alias) aliases.add(x.alias.name);
+        else aliases.add(x.name);
+        names = null;
+        return;
+      case 'tableFunction':
+        if (x.alias) aliases.add(x.alias.name);
+        if (x.alias?.columns) x.alias.columns.forEach((c) => names?.add(c));
+        else names = null;
+        return;
+      case 'subqueryFrom':
+        if (x.alias) aliases.add(x.alias.name);
+        if (x.query.kind === 'select' && x.query.columns.every((c) => c.alias !== undefined)) x.query.columns.forEach((c) => names?.add(c.alias!));
+        else names = null;
+        return;
+      case 'join':
+        visit(x.left);
+        visit(x.right);
+        return;
+    }
+  };
+  if (f !== undefined) visit(f);
+  return { aliases, names };
+}
+
+/** Rewrites expression `x` of a query at `level`; `params` are lambda parameters in scope. */
+function expr(x: Expr, level: Level, params: ReadonlySet<string>): Expr {
+  switch (x.kind) {
+    case 'subquery':
+      return { ...x, query: query(x.query) };
+    case 'exists':
+      return { ...x, query: query(x.query) };
+    case 'call': {
+      const hasLambda = x.args.some((a) => a.kind === 'lambda');
+      if (hasLambda && params.size === 0 && x.args.some((a) => a.kind === 'lambda' && readsOutside(a, level))) return isolate(x);
+      return {
+        ...x,
+        args: x.args.map((a) => expr(a, level, params)),
+        ...(x.orderBy ? { orderBy: x.orderBy.map((o) => ({ ...o, expr: expr(o.expr, level, params) })) } : {}),
+        ...(x.filter ? { filter: expr(x.filter, level, params) } : {}),
+      };
+    }
+    case 'lambda': {
+      const inner = new Set(params);
+      x.params.forEach((p) => inner.add(p));
+      return { ...x, body: expr(x.body, level, inner) };
+    }
+    default:
+      return mapChildren(x, (c) => expr(c, level, params));
+  }
+}
+
+/** Whether a lambda reads a column that is not its parameter and not of this query's FROM. */
+function readsOutside(l: Expr, level: Level): boolean {
+  let found = false;
+  columnsIn(l, new Set(), (c) => {
+    if (c.table !== undefined ? !level.aliases.has(c.table) : level.names !== null && !level.names.has(c.name)) found = true;
+  });
+  return found;
+}
+
+/** Visits the column references of `x` that are not lambda parameters. */
+function columnsIn(x: Expr, params: ReadonlySet<string>, f: (c: Extract<Expr, { kind: 'column' }>) => void): void {
+  if (x.kind === 'column') {
+    if (x.table !== undefined || !params.has(x.name)) f(x);
+    return;
+  }
+  if (x.kind === 'lambda') {
+    const inner = new Set(params);
+    x.params.forEach((p) => inner.add(p));
+    columnsIn(x.body, inner, f);
+    return;
+  }
+  if (x.kind === 'subquery' || x.kind === 'exists') return;
+  forChildren(x, (c) => columnsIn(c, params, f));
+}
+
+/** `call(args)` as a subquery over a one-row table of its arguments and the columns its lambdas read. */
+function isolate(call: Extract<Expr, { kind: 'call' }>): Expr {
+  const env = `_env${++counter}`;
+  const items: { expr: Expr; alias: string }[] = [];
+  const keyOf = (c: Extract<Expr, { kind: 'column' }>) => `${c.table ?? ''}\u0000${c.name}`;
+  const moved = new Map<string, Expr>();
+  const args = call.args.map((a, i) => {
+    if (a.kind !== 'lambda') {
+      const alias = `a${i}`;
+      items.push({ expr: a, alias });
+      return { kind: 'column', table: env, name: alias } as Expr;
+    }
+    return replaceColumns(a, new Set(), (c) => {
+      const k = keyOf(c);
+      let r = moved.get(k);
+      if (r === undefined) {
+        const alias = `r${moved.size}`;
+        items.push({ expr: c, alias });
+        r = { kind: 'column', table: env, name: alias };
+        moved.set(k, r);
+      }
+      return r;
+    });
+  });
+  const inner: Select = {
+    kind: 'select',
+    columns: [{ expr: { ...call, args } }],
+    from: { kind: 'subqueryFrom', query: { kind: 'select', columns: items.length > 0 ? items : [{ expr: { kind: 'boolean', value: true }, alias: 'unit' }] }, alias: { name: env } },
+  };
+  // The moved arguments may hold lambdas of their own: the same rewrite applies there.
+  return { kind: 'subquery', query: select(inner) };
+}
+
+function replaceColumns(x: Expr, params: ReadonlySet<string>, f: (c: Extract<Expr, { kind: 'column' }>) => Expr): Expr {
+  if (x.kind === 'column') return x.table !== undefined || !params.has(x.name) ? f(x) : x;
+  if (x.kind === 'lambda') {
+    const inner = new Set(params);
+    x.params.forEach((p) => inner.add(p));
+    return { ...x, body: replaceColumns(x.body, inner, f) };
+  }
+  if (x.kind === 'subquery' || x.kind === 'exists') return x;
+  return mapChildren(x, (c) => replaceColumns(c, params, f));
+}
+
+// ---- generic traversal of expression children ------------------------------------------------------
+
+function forChildren(x: Expr, f: (c: Expr) => void): void {
+  mapChildren(x, (c) => {
+    f(c);
+    return c;
+  });
+}
+
+function mapChildren(x: Expr, f: (c: Expr) => Expr): Expr {
+  switch (x.kind) {
+    case 'column':
+    case 'star':
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+    case 'subquery':
+    case 'exists':
+      return x;
+    case 'list':
+      return { ...x, items: x.items.map(f) };
+    case 'struct':
+      return { ...x, fields: x.fields.map((fl) => ({ ...fl, value: f(fl.value) })) };
+    case 'map':
+      return { ...x, entries: x.entries.map((e) => ({ key: f(e.key), value: f(e.value) })) };
+    case 'unary':
+      return { ...x, operand: f(x.operand) };
+    case 'binary':
+      return { ...x, left: f(x.left), right: f(x.right) };
+    case 'call':
+      return {
+        ...x,
+        args: x.args.map(f),
+        ...(x.orderBy ? { orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })) } : {}),
+        ...(x.filter ? { filter: f(x.filter) } : {}),
+      };
+    case 'window':
+      return {
+        ...x,
+        call: f(x.call) as Extract<Expr, { kind: 'call' }>,
+        partitionBy: x.partitionBy.map(f),
+        orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })),
+      };
+    case 'case':
+      return { ...x, whens: x.whens.map((w) => ({ when: f(w.when), then: f(w.then) })), ...(x.else ? { else: f(x.else) } : {}) };
+    case 'cast':
+      return { ...x, operand: f(x.operand) };
+    case 'isNull':
+      return { ...x, operand: f(x.operand) };
+    case 'isDistinct':
+      return { ...x, left: f(x.left), right: f(x.right) };
+    case 'in':
+      return { ...x, operand: f(x.operand), items: x.items.map(f) };
+    case 'lambda':
+      return { ...x, body: f(x.body) };
+  }
+}
