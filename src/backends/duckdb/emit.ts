@@ -624,7 +624,13 @@ export class Emitter {
     const ct = child.type;
     const keys = ct.key.map((k) => this.toExpr(this.field(o.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type));
     const aggVars = scope.vars.set('row', o.row).set('global', child.global);
-    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false };
+    // Aggregations over other rows (AggExplode) reopen the child, restricted to this group.
+    const reopen = () => {
+      const o2 = this.open(child);
+      const where = ct.key.map((k, i): Expr => ({ kind: 'isDistinct', left: this.toExpr(this.field(o2.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type), right: keys[i]!, not: true }));
+      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
+    };
+    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);
@@ -657,7 +663,12 @@ export class Emitter {
     };
     const o = this.open(keyed);
     const keyCols = p.cols.slice(rowFields.length).map((c) => col(c, o.alias));
-    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false };
+    const reopen = () => {
+      const o2 = this.open(keyed);
+      const where = p.cols.slice(rowFields.length).map((c, i): Expr => ({ kind: 'isDistinct', left: col(c, o2.alias), right: keyCols[i]!, not: true }));
+      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
+    };
+    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);

@@ -9,6 +9,7 @@ import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
+import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
 
 const TRUE = bool(true);
 const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
@@ -130,6 +131,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'AggLet': {
       const ctx = n.isScan ? scope.scan : scope.agg;
       if (ctx === undefined) throw new InternalError('AggLet outside an aggregation');
+      if (deadAggLet(n)) return val(n.body);
       const inner = bindRow(em, ctx, n.name, n.value, scope);
       return val(n.body, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
     }
@@ -300,7 +302,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'AggGroupBy':
       return aggGroupBy(em, n, scope);
     case 'AggArrayPerElement':
-      return unsupported(n, 'AggArrayPerElement yet');
+      return aggArrayPerElement(em, n, scope);
     case 'Apply':
       return applyFunction(em, n, n.args.map((a) => ex(a)), n.args.map((a) => em.typeOf(a)));
     case 'Die': {
@@ -513,6 +515,8 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
 function compileLet(em: EmitterApi, n: Extract<ValueIR, { kind: 'Let' }>, i: number, scope: Scope): Val {
   if (i === n.bindings.length) return compileValue(em, n.body, scope);
   const b = n.bindings[i]!;
+  // A dead binding is not evaluated (semantics.md §1).
+  if (deadLetBinding(n, i)) return compileLet(em, n, i + 1, scope);
   if (b.scope !== 'eval') {
     const ctx = b.scope === 'scan' ? scope.scan : scope.agg;
     if (ctx === undefined) throw new InternalError('Let agg outside an aggregation');
@@ -1002,9 +1006,9 @@ function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggreg
 
 function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, scope: Scope): Expr {
   const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
-  return em.share(
-    s,
-    (l) => {
+  // A small stream expression is repeated rather than shared: DuckDB fails to bind a column
+  // correlated through two subquery levels, which sharing plus an AggExplode would need.
+  const build = (l: Expr): Expr => {
       const open = () => {
         const u = em.fresh('u');
         const from: From = { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: ['e', 'o'] }, ordinality: true };
@@ -1015,9 +1019,8 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const q = compileValue(em, n.query, { ...scope, agg: ctx, closed: false });
       // Aggregating a missing stream is missing.
       return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, grandTotal: true }));
-    },
-    true,
-  );
+  };
+  return small(s) ? build(s) : em.share(s, build);
 }
 
 function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
@@ -1037,6 +1040,53 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   const q = compileValue(em, n.agg, { ...scope, agg: inner, closed: false });
   const where = and(first.where);
   return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, ...(where ? { where } : {}), grandTotal: true });
+}
+
+/**
+ * Element j of the result aggregates the j-th elements of the rows' arrays (semantics.md §5):
+ * one correlated aggregation per position of range(length), the length given or that of the
+ * first present array, a length check over all rows first.
+ */
+function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArrayPerElement' }>, scope: Scope): Expr {
+  const ctx = n.isScan ? scope.scan : scope.agg;
+  if (ctx === undefined) throw new InternalError('AggArrayPerElement outside an aggregation');
+  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggArrayPerElement in a scan' : 'AggArrayPerElement here (inside a keyed aggregation or AggGroupBy)');
+  const reopen = ctx.reopen;
+  const outT = em.typeOf(n);
+  const arrT = em.typeOf(n.a);
+  const arrayAt = (vars: Scope['vars']): Expr => em.toExpr(compileValue(em, n.a, { ...scope, vars, agg: undefined, scan: undefined, closed: false }), arrT);
+  const overRows = (build: (r: ReturnType<typeof reopen>, a: Expr) => { expr: Expr; where?: Expr[] }): Expr => {
+    const r = reopen();
+    const a = arrayAt(r.vars);
+    const b = build(r, a);
+    const where = and([...r.where, notNull(a), ...(b.where ?? [])]);
+    return subquery({ kind: 'select', columns: [{ expr: b.expr }], from: r.from, ...(where ? { where } : {}), grandTotal: true });
+  };
+  const len = (a: Expr): Expr => call('len', [a]);
+  const given = n.knownLength === null ? undefined : em.toExpr(compileValue(em, n.knownLength, { ...scope, agg: undefined, scan: undefined }), TInt32);
+  const firstLength = overRows((r, a) => ({ expr: call('first', [len(a)], { orderBy: r.order.filter((o) => !isLiteral(o.expr)) }) }));
+  return em.share(given === undefined ? firstLength : cast(given, scalarType('BIGINT')), (L) => {
+    const bad = overRows((_r, a) => ({ expr: call('bool_or', [given === undefined ? binary('<>', len(a), L) : binary('>', len(a), L)]) }));
+    const pos = em.fresh('p');
+    const j = col('j', pos);
+    const perPosition = overRows((r, a) => {
+      const inner: AggCtx = { vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), filters: [], order: r.order, window: false };
+      const v = compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), agg: inner, closed: false });
+      return { expr: em.toExpr(v, (outT as { element: Type }).element), where: [binary('>', len(a), j)] };
+    });
+    const positions: Select = {
+      kind: 'select',
+      columns: [{ expr: call('coalesce', [call('list', [perPosition], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)]) }],
+      from: { kind: 'tableFunction', name: 'range', args: [L], alias: { name: pos, columns: ['j'] } },
+    };
+    return caseWhen(
+      [
+        [isNull(L), nullOf(outT)],
+        [bad, em.raise(n, 'InvalidArgument', 'AggArrayPerElement over arrays of different lengths', outT)],
+      ],
+      subquery(positions),
+    );
+  });
 }
 
 function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>, scope: Scope): Expr {

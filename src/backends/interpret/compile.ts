@@ -22,6 +22,7 @@ import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './fra
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
+import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -270,7 +271,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return { v, [node.isScan ? 'scan' : 'seq']: s };
       }
       case 'AggLet': {
-        const value = kids[0]!.v;
+        const value = deadAggLet(node) ? () => null : kids[0]!.v;
         const inner = own(kids[1]!, isScanCtx(node.isScan));
         const s: Seq | null = inner && ((f, c) => inner(frame(node, [value(f)], f), c));
         return { v: kids[1]!.v, [node.isScan ? 'scan' : 'seq']: s };
@@ -288,16 +289,18 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           return (f, c) => {
             const af = frame(node, [], f);
             node.bindings.forEach((b, j) => {
-              if (b.scope === scope) af.slots[j] = values[j]!.v(af);
+              if (b.scope === scope) af.slots[j] = dead[j] ? null : values[j]!.v(af);
               else parts[j]?.(af, c);
             });
             bodySeq?.(af, c);
           };
         };
+        // A dead binding is not evaluated (semantics.md §1).
+        const dead = node.bindings.map((_b, j) => deadLetBinding(node, j));
         const v: V = (f) => {
           const ef = frame(node, [], f);
           node.bindings.forEach((b, j) => {
-            if (b.scope === 'eval') ef.slots[j] = values[j]!.v(ef);
+            if (b.scope === 'eval') ef.slots[j] = dead[j] ? null : values[j]!.v(ef);
           });
           return body.v(ef);
         };
@@ -392,11 +395,12 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'Let': {
         // Eval-only Lets (others are aggregationNode's): one frame for all bindings.
         const n = node.bindings.length;
-        const vals = k.slice(0, n);
+        // A dead binding is not evaluated (semantics.md §1).
+        const vals = k.slice(0, n).map((v, j) => (deadLetBinding(node, j) ? null : v));
         const body = k[n]!;
         return (f) => {
           const ef = frame(node, new Array(n), f);
-          for (let j = 0; j < n; j++) ef.slots[j] = vals[j]!(ef);
+          for (let j = 0; j < n; j++) ef.slots[j] = vals[j]?.(ef) ?? null;
           return body(ef);
         };
       }
@@ -561,12 +565,11 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const step = s2(f) as number | null;
           if (start === null || stop === null || step === null) return null;
           if (step === 0) throw raise(node, 'InvalidArgument', 'StreamRange: step is 0');
-          return {
-            *[Symbol.iterator]() {
-              if (step > 0) for (let i = start; i < stop; i += step) yield i;
-              else for (let i = start; i > stop; i += step) yield i;
-            },
-          };
+          // Streams are made whole where they are made (semantics.md §6).
+          const out: number[] = [];
+          if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
+          else for (let i = start; i > stop; i += step) out.push(i);
+          return out;
         };
       }
       case 'StreamMap':
@@ -577,17 +580,15 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return (f) => {
           const xs = a(f) as Stream | null;
           if (xs === null) return null;
-          return {
-            *[Symbol.iterator]() {
-              for (const x of xs) {
-                const y = body(frame(node, [x], f));
-                if (kind === 'StreamMap') yield y as Value;
-                else if (kind === 'StreamFilter') {
-                  if (y === true) yield x;
-                } else if (y !== null) yield* y as Stream;
-              }
-            },
-          };
+          const out: Value[] = [];
+          for (const x of xs) {
+            const y = body(frame(node, [x], f));
+            if (kind === 'StreamMap') out.push(y as Value);
+            else if (kind === 'StreamFilter') {
+              if (y === true) out.push(x);
+            } else if (y !== null) for (const z of y as Stream) out.push(z);
+          }
+          return out;
         };
       }
       case 'StreamFold': {
@@ -605,16 +606,13 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return (f) => {
           const xs = a(f) as Stream | null;
           if (xs === null) return null;
-          return {
-            *[Symbol.iterator]() {
-              let acc = zero(f);
-              yield acc as Value;
-              for (const x of xs) {
-                acc = body(frame(node, [acc, x], f));
-                yield acc as Value;
-              }
-            },
-          };
+          let acc = zero(f);
+          const out: Value[] = [acc as Value];
+          for (const x of xs) {
+            acc = body(frame(node, [acc, x], f));
+            out.push(acc as Value);
+          }
+          return out;
         };
       }
       case 'StreamLen': {
@@ -636,16 +634,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           const n = num(f) as number | null;
           if (xs === null || n === null) return null;
           if (n < 0) throw raise(node, 'InvalidArgument', `${node.kind}: negative count ${n}`);
-          return {
-            *[Symbol.iterator]() {
-              let i = 0;
-              for (const x of xs) {
-                if (take && i >= n) return;
-                if (take || i >= n) yield x;
-                i++;
-              }
-            },
-          };
+          const all = [...xs];
+          return take ? all.slice(0, n) : all.slice(n);
         };
       }
       case 'StreamZip': {
@@ -655,21 +645,17 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return (f) => {
           const xss = streams.map((s) => s(f) as Stream | null);
           if (xss.some((x) => x === null)) return null;
-          return {
-            *[Symbol.iterator]() {
-              const its = xss.map((xs) => xs![Symbol.iterator]());
-              for (;;) {
-                const steps = its.map((it) => it.next());
-                const done = steps.map((s) => s.done === true);
-                if (done.every(Boolean)) return;
-                if (done.some(Boolean)) {
-                  if (behavior === 'TakeMinLength') return;
-                  if (behavior !== 'ExtendNA') throw raise(node, 'InvalidArgument', `StreamZip (${behavior}): streams of different lengths`);
-                }
-                yield body(frame(node, steps.map((s) => (s.done ? null : s.value)), f)) as Value;
-              }
-            },
-          };
+          const arrays = xss.map((xs) => [...xs!]);
+          const lengths = arrays.map((xs) => xs.length);
+          const shortest = Math.min(...lengths);
+          const longest = Math.max(...lengths);
+          if (shortest !== longest && behavior !== 'TakeMinLength' && behavior !== 'ExtendNA') {
+            throw raise(node, 'InvalidArgument', `StreamZip (${behavior}): streams of different lengths`);
+          }
+          const n = behavior === 'TakeMinLength' ? shortest : longest;
+          const out: Value[] = [];
+          for (let i = 0; i < n; i++) out.push(body(frame(node, arrays.map((xs) => (i < xs.length ? xs[i]! : null)), f)) as Value);
+          return out;
         };
       }
       case 'Apply': {

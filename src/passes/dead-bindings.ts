@@ -1,0 +1,66 @@
+// Dead bindings (semantics.md §1): a Let or AggLet binding whose name is not read anywhere in
+// its scope is not evaluated, in every backend (SQL engines never compute what nothing reads).
+// "Read" is syntactic and ignores shadowing, so a shadowed name counts as read: conservative.
+// An analysis: memoized name sets in a side table, the IR is untouched.
+
+import type { IR } from '../ir/nodes.js';
+import { children } from '../ir/children.js';
+
+/** Above this many distinct names a subtree counts as reading every name. */
+const LIMIT = 64;
+const ALL: ReadonlySet<string> = new Set();
+const memo = new WeakMap<IR, ReadonlySet<string>>();
+
+/** The names read by `Ref`s in `n` (ALL when too many to track). Iterative, memoized. */
+function namesRead(n: IR): ReadonlySet<string> {
+  const m = memo.get(n);
+  if (m !== undefined) return m;
+  const stack: [IR, boolean][] = [[n, false]];
+  while (stack.length > 0) {
+    const [x, done] = stack.pop()!;
+    if (memo.has(x)) continue;
+    const kids = children(x);
+    if (!done) {
+      stack.push([x, true]);
+      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    let out: ReadonlySet<string> | undefined;
+    if (x.kind === 'Ref') out = new Set([x.name]);
+    for (const k of kids) {
+      const s = memo.get(k)!;
+      if (s.size === 0 && s !== ALL) continue;
+      if (s === ALL || out === ALL) {
+        out = ALL;
+        break;
+      }
+      if (out === undefined) out = s;
+      else {
+        const u = new Set(out);
+        for (const name of s) u.add(name);
+        out = u.size > LIMIT ? ALL : u;
+      }
+    }
+    memo.set(x, out ?? EMPTY);
+  }
+  return memo.get(n)!;
+}
+const EMPTY: ReadonlySet<string> = new Set<string>();
+
+function reads(nodes: readonly IR[], name: string): boolean {
+  return nodes.some((x) => {
+    const s = namesRead(x);
+    return s === ALL || s.has(name);
+  });
+}
+
+/** Whether binding `j` of a Let is dead: no later binding value nor the body reads its name. */
+export function deadLetBinding(node: Extract<IR, { kind: 'Let' }>, j: number): boolean {
+  const name = node.bindings[j]!.name;
+  return !reads([...node.bindings.slice(j + 1).map((b) => b.value), node.body], name);
+}
+
+/** Whether an AggLet's binding is dead. */
+export function deadAggLet(node: Extract<IR, { kind: 'AggLet' }>): boolean {
+  return !reads([node.body], node.name);
+}
