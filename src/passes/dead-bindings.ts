@@ -27,6 +27,7 @@ function namesRead(n: IR): ReadonlySet<string> {
     }
     let out: ReadonlySet<string> | undefined;
     if (x.kind === 'Ref') out = new Set([x.name]);
+    else if (x.kind === 'RelationalRef') out = new Set([REL + x.name]);
     for (const k of kids) {
       const s = memo.get(k)!;
       if (s.size === 0 && s !== ALL) continue;
@@ -46,6 +47,8 @@ function namesRead(n: IR): ReadonlySet<string> {
   return memo.get(n)!;
 }
 const EMPTY: ReadonlySet<string> = new Set<string>();
+/** Relational names live in their own namespace (no value name contains a NUL). */
+const REL = '\u0000';
 
 function reads(nodes: readonly IR[], name: string): boolean {
   return nodes.some((x) => {
@@ -58,6 +61,11 @@ function reads(nodes: readonly IR[], name: string): boolean {
 export function deadLetBinding(node: Extract<IR, { kind: 'Let' }>, j: number): boolean {
   const name = node.bindings[j]!.name;
   return !reads([...node.bindings.slice(j + 1).map((b) => b.value), node.body], name);
+}
+
+/** Whether a RelationalLet's or RelationalLetTable's value is dead: no RelationalRef reads it. */
+export function deadRelationalLet(node: Extract<IR, { kind: 'RelationalLet' | 'RelationalLetTable' }>): boolean {
+  return !reads([node.body], REL + node.name);
 }
 
 /** Whether an AggLet's binding is dead. */

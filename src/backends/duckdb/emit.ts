@@ -36,6 +36,7 @@ import {
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
+import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import { printSqlType } from './print.js';
 
 // ---- compiled values ----------------------------------------------------------------------------
@@ -455,7 +456,7 @@ export class Emitter {
           else: this.toExpr(this.getField(v, vt, 'global'), globalT),
         };
         const a = this.fresh('u');
-        const from: From = { kind: 'tableFunction', name: 'unnest', args: [checked], alias: { name: a, columns: ['r', 'o'] }, ordinality: true };
+        const from: From = { kind: 'tableFunction', name: 'unnest', args: [cast(checked, repType(rowsT))], alias: { name: a, columns: ['r', 'o'] }, ordinality: true };
         const fields = this.rowFields(col('r', a), type.row);
         const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && f.name !== '__o0' ? f.name : 'c')));
         const q: Select = {
@@ -549,6 +550,7 @@ export class Emitter {
         return this.retag(child, { global: g, type });
       }
       case 'RelationalLetTable': {
+        if (deadRelationalLet(n)) return this.retag(this.table(n.body, outer), { type });
         const ref = this.relationalLet(n.value, outer);
         return this.table(n.body, { ...outer, rel: scope.rel.set(n.name, ref) });
       }
@@ -802,7 +804,7 @@ export class Emitter {
       kind: 'join',
       type: 'CROSS',
       left: o.from,
-      right: { kind: 'tableFunction', name: 'unnest', args: [this.toExpr(cur, curT)], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true },
+      right: { kind: 'tableFunction', name: 'unnest', args: [cast(this.toExpr(cur, curT), repType(curT))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true },
     };
     // Rebuild the row with the element in place of the container.
     const replace = (v: Val, t: StructType, path: readonly string[]): VStruct => {

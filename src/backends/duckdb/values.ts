@@ -9,7 +9,7 @@ import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
-import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
+import { deadAggLet, deadLetBinding, deadRelationalLet } from '../../passes/dead-bindings.js';
 
 const TRUE = bool(true);
 const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
@@ -75,8 +75,20 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       return castValue(em, n, ex(n.value), em.typeOf(n.value), n.type);
     case 'IsNA':
       return isNull(ex(n.value));
-    case 'Coalesce':
-      return n.values.length === 1 ? val(n.values[0]!) : call('coalesce', n.values.map((x) => ex(x)));
+    case 'Coalesce': {
+      // Arguments after one that is present by its form are never evaluated: leave them out
+      // (DuckDB would run a subquery among them even where coalesce does not need it).
+      const args: Expr[] = [];
+      for (const x of n.values) {
+        const v = val(x);
+        if (v.kind === 'vstruct') return args.length === 0 ? v : call('coalesce', [...args, em.toExpr(v, t())]);
+        if (v.kind === 'null') continue;
+        args.push(v);
+        if (isLiteral(v) || v.kind === 'list' || (v.kind === 'cast' && v.operand.kind !== 'null' && isLiteralValue(v.operand))) break;
+      }
+      if (args.length === 0) return nullOf(t());
+      return args.length === 1 ? args[0]! : call('coalesce', args);
+    }
     case 'If': {
       // A chain If c1 a1 (If c2 a2 ...) becomes one flat CASE (DuckDB's expression depth is
       // limited; rule models are long chains). A missing condition makes the result missing:
@@ -337,6 +349,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'TableWrite':
       return unsupported(n, 'TableWrite inside an expression; a TableWrite must be the whole program');
     case 'RelationalLet':
+      // A dead relational let is not evaluated (semantics.md §1).
+      if (deadRelationalLet(n)) return val(n.body);
       return val(n.body, { ...scope, rel: scope.rel.set(n.name, em.relationalLet(n.value, scope)) });
     case 'RelationalRef': {
       const ref = scope.rel.get(n.name);
@@ -694,12 +708,13 @@ function mapList(em: EmitterApi, list: Expr, body: (e: Expr) => Expr, outT: Type
  * A subquery over a list's elements in order, the element bound to the (unqualified) name `p`:
  * `sel(ordinality)` gets the FROM added. Missing list -> missing; empty -> `[]` of `outT`.
  */
-function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Expr) => Select): Expr {
+function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Expr) => Select, listT?: Type): Expr {
   return em.share(list, (l) => {
     const u = em.fresh('u');
     const o = em.fresh('_o');
     const s = sel(col(o));
-    const from: From = { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: [p, o] }, ordinality: true };
+    // Typed: DuckDB's unnest rejects a NULL that folding left without a list type.
+    const from: From = { kind: 'tableFunction', name: 'unnest', args: [listT ? cast(l, repType(listT)) : l], alias: { name: u, columns: [p, o] }, ordinality: true };
     const q = subquery({ ...s, from });
     return caseWhen([[isNull(l), nullOf(outT)]], call('coalesce', [q, emptyList(outT)]));
   });
@@ -732,7 +747,7 @@ function streamOp(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamMap' | 'Str
       case 'StreamFlatMap':
         return { kind: 'select', columns: [{ expr: call('flatten', [call('list', [call('coalesce', [b, emptyList(bodyT)])], { orderBy: ord })]) }] };
     }
-  });
+  }, em.typeOf(n.a));
 }
 
 const UNROLL_LIMIT = 32;
@@ -797,8 +812,9 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   const accOf = (c: Expr): Expr => call('struct_extract', [c, str('a')]);
   const current = scan ? call('list_extract', [accOf(col(a)), big(-1n)]) : accOf(col(a));
   const elem = call('struct_extract', [col(x), str('x')]);
+  if (em.hasSub(n.body)) return recursiveFold(em, n, scope, s, zero);
   const body = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT);
-  if (containsSubquery(body)) return unsupported(n, `${n.kind} whose body runs a table query or an aggregation yet (issue 6)`);
+  if (containsSubquery(body)) return recursiveFold(em, n, scope, s, zero);
   const next = scan ? call('list_append', [accOf(col(a)), cast(body, repType(accT))]) : cast(body, repType(accT));
   const start = scan ? cast({ kind: 'list', items: [zero] }, repType(carriedT)) : zero;
   const nullA = nullOf(carriedT);
@@ -807,6 +823,42 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     const items = call('list_transform', [l, lambda([x], carrier(nullA, col(x)))]);
     const all = call('list_prepend', [carrier(start, nullX), items]);
     const folded = accOf(call('list_reduce', [all, lambda([a, x], carrier(next, nullX))]));
+    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
+  });
+}
+
+/**
+ * A fold or scan whose body holds a subquery (a table query, an aggregation), which no lambda
+ * may: a recursive CTE whose row i+1 is computed from row i.
+ */
+function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'StreamScan' }>, scope: Scope, s: Expr, zero: Expr): Expr {
+  const accT = em.typeOf(n.zero);
+  return em.share(s, (l) => {
+    const r = em.fresh('fold');
+    const rr = em.fresh('f');
+    const i = col('i', rr);
+    const next = binary('+', i, big(1n));
+    const body = em.toExpr(
+      compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, col('acc', rr)).set(n.name, call('list_extract', [l, next])), closed: false }),
+      accT,
+    );
+    const steps: Query = {
+      kind: 'unionAll',
+      queries: [
+        { kind: 'select', columns: [{ expr: big(0n), alias: 'i' }, { expr: zero, alias: 'acc' }] },
+        {
+          kind: 'select',
+          columns: [{ expr: next, alias: 'i' }, { expr: cast(body, repType(accT)), alias: 'acc' }],
+          from: { kind: 'tableRef', name: r, alias: { name: rr } },
+          where: binary('<', i, call('len', [l])),
+        },
+      ],
+    };
+    const result: Select =
+      n.kind === 'StreamScan'
+        ? { kind: 'select', columns: [{ expr: call('list', [col('acc')], { orderBy: [{ expr: col('i'), desc: false }] }) }], from: { kind: 'tableRef', name: r } }
+        : { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, orderBy: [{ expr: col('i'), desc: true }], limit: big(1n) };
+    const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
     return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
   });
 }
@@ -855,7 +907,7 @@ function toDict(em: EmitterApi, n: IR, a: Expr, _scope: Scope): Expr {
           { expr: call('last', [k], { orderBy: [{ expr: col('o', u), desc: false }] }), alias: 'k' },
           { expr: call('last', [v], { orderBy: [{ expr: col('o', u), desc: false }] }), alias: 'v' },
         ],
-        from: { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: ['e', 'o'] }, ordinality: true },
+        from: { kind: 'tableFunction', name: 'unnest', args: [cast(l, repType(em.typeOf((n as Extract<ValueIR, { kind: 'ToDict' }>).a)))], alias: { name: u, columns: ['e', 'o'] }, ordinality: true },
         where: notNull(col('e', u)),
         groupBy: [k],
       };
@@ -877,7 +929,7 @@ function arraySort(em: EmitterApi, n: Extract<ValueIR, { kind: 'ArraySort' }>, s
     const backward = lt.l.name === n.right && lt.r.name === n.left;
     if ((forward || backward) && n.left !== n.right) {
       const desc = (lt.op === 'GT') === forward;
-      return call('list_sort', [a, str(desc ? 'DESC' : 'ASC'), str('NULLS LAST')]);
+      return cast(call('list_sort', [a, str(desc ? 'DESC' : 'ASC'), str('NULLS LAST')]), repType(em.typeOf(n)));
     }
   }
   return unsupported(n, 'ArraySort with a comparator other than LT or GT of the two elements');
@@ -897,17 +949,41 @@ function windowed(ctx: AggCtx, c: Expr): Expr {
 }
 
 /** One aggregator over the context's rows (FILTER from AggFilter; OVER for scans). */
-/** Whether an expression reads a column of some FROM item (a qualified column). */
-function readsColumn(e: Expr): boolean {
+/** Whether an expression reads a column of one of the FROM items `local`. */
+function readsColumn(e: Expr, local: ReadonlySet<string>): boolean {
   const stack: unknown[] = [e];
   while (stack.length > 0) {
     const x = stack.pop();
     if (x === null || typeof x !== 'object') continue;
-    if ((x as { kind?: string }).kind === 'column' && (x as { table?: string }).table !== undefined) return true;
+    const c = x as { kind?: string; table?: string };
+    if (c.kind === 'column' && c.table !== undefined && local.has(c.table)) return true;
+    if (c.kind === 'subquery') continue;
     for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
   }
   return false;
 }
+
+/** The FROM aliases the rows of an aggregation come from (those its order reads). */
+function localAliases(order: readonly OrderItem[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of order) if (o.expr.kind === 'column' && o.expr.table !== undefined) out.add(o.expr.table);
+  return out;
+}
+
+/**
+ * DuckDB binds an aggregate to the query level of the columns it reads; one that reads none of
+ * its own rows' columns is an error, or lands in an outer query. `anchored` ties an expression
+ * to the rows without changing it.
+ */
+function anchored(e: Expr, order: readonly OrderItem[]): Expr {
+  const anchor = order.find((o) => !isLiteral(o.expr))?.expr;
+  if (anchor === undefined || readsColumn(e, localAliases(order))) return e;
+  // The anchor column sits beside `e` in a struct that is taken apart again: `e` appears once.
+  return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: anchor }] }, str('v')]);
+}
+
+/** A literal container or scalar, present (not NULL). */
+const isLiteralValue = (e: Expr): boolean => e.kind === 'list' || e.kind === 'struct' || e.kind === 'map' || (isLiteral(e) && e.kind !== 'null');
 
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
@@ -916,14 +992,10 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
   const filter = and(ctx.filters);
   // A constant ORDER BY is an error in DuckDB (and orders nothing).
   const order = ctx.window ? undefined : ctx.order.filter((o) => !isLiteral(o.expr));
-  // DuckDB binds an aggregate to the query level of the columns it reads; one that reads none is
-  // an error below the root, so a constant argument is tied to the rows it runs over.
-  const anchor = ctx.order.find((o) => !isLiteral(o.expr))?.expr;
-  const seqs = seqs0.map((s) =>
-    anchor === undefined || readsColumn(s) ? s : caseWhen([[{ kind: 'isNull', operand: anchor, not: false }, s]], s),
-  );
+  const seqs = seqs0.map((s) => anchored(s, ctx.order));
   const agg = (name: string, args: readonly Expr[], more: { orderBy?: readonly OrderItem[]; extraFilter?: Expr; distinct?: boolean } = {}): Expr => {
-    const f = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
+    const f0 = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
+    const f = f0 === undefined ? undefined : anchored(f0, ctx.order);
     return windowed(ctx, call(name, args, { ...(f === undefined ? {} : { filter: f }), ...(more.orderBy && more.orderBy.length > 0 ? { orderBy: more.orderBy } : {}), ...(more.distinct ? { distinct: true } : {}) }));
   };
   const x = seqs[0]!;
@@ -1011,7 +1083,7 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
   const build = (l: Expr): Expr => {
       const open = () => {
         const u = em.fresh('u');
-        const from: From = { kind: 'tableFunction', name: 'unnest', args: [l], alias: { name: u, columns: ['e', 'o'] }, ordinality: true };
+        const from: From = { kind: 'tableFunction', name: 'unnest', args: [cast(l, repType(em.typeOf(n.a)))], alias: { name: u, columns: ['e', 'o'] }, ordinality: true };
         return { from, vars: scope.vars.set(n.name, col('e', u)), where: [] as Expr[], order: [{ expr: col('o', u), desc: false }] as OrderItem[] };
       };
       const first = open();
@@ -1032,7 +1104,7 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     const r = reopen();
     const arr = em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array));
     const u = em.fresh('x');
-    const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [arr], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
+    const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
     return { from, vars: r.vars.set(n.name, col('e', u)), where: r.where, order: [...r.order, { expr: col('i', u), desc: false }] };
   };
   const first = open();
@@ -1064,9 +1136,11 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   };
   const len = (a: Expr): Expr => call('len', [a]);
   const given = n.knownLength === null ? undefined : em.toExpr(compileValue(em, n.knownLength, { ...scope, agg: undefined, scan: undefined }), TInt32);
-  const firstLength = overRows((r, a) => ({ expr: call('first', [len(a)], { orderBy: r.order.filter((o) => !isLiteral(o.expr)) }) }));
+  const firstLength = overRows((r, a) => ({ expr: call('first', [anchored(len(a), r.order)], { orderBy: r.order.filter((o) => !isLiteral(o.expr)) }) }));
+  const lengths = (f: 'min' | 'max') => overRows((r, a) => ({ expr: call(f, [anchored(len(a), r.order)]) }));
   return em.share(given === undefined ? firstLength : cast(given, scalarType('BIGINT')), (L) => {
-    const bad = overRows((_r, a) => ({ expr: call('bool_or', [given === undefined ? binary('<>', len(a), L) : binary('>', len(a), L)]) }));
+    // Compared outside the aggregates: an aggregate reading only L would belong to L's query.
+    const bad = given === undefined ? binary('OR', binary('<>', lengths('min'), L), binary('<>', lengths('max'), L)) : binary('>', lengths('max'), L);
     const pos = em.fresh('p');
     const j = col('j', pos);
     const perPosition = overRows((r, a) => {

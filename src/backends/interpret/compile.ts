@@ -23,6 +23,7 @@ import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
 import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
+import { deadRelationalLet } from '../../passes/dead-bindings.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -473,6 +474,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'RelationalLet': {
         const [val, body] = k as [V, V];
+        // A dead relational let is not evaluated (semantics.md §1).
+        if (deadRelationalLet(node)) return (f) => body(frame(node, [null], f));
         return (f) => body(frame(node, [val(f)], f));
       }
       case 'GetField': {

@@ -10,6 +10,7 @@ import { keyString, type AggContext } from './aggregate.js';
 import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
+import { deadRelationalLet } from '../../passes/dead-bindings.js';
 
 export type Row = readonly Value[];
 
@@ -336,6 +337,8 @@ export function tableOps(deps: Deps) {
       }
       case 'RelationalLetTable': {
         const [value, body] = k as [V, V];
+        // A dead relational let is not evaluated (semantics.md §1).
+        if (deadRelationalLet(node)) return (f) => body(frame(node, [null], f));
         return (f) => body(frame(node, [value(f)], f));
       }
       default:
