@@ -184,17 +184,18 @@ export class Emitter {
       const o = this.open(rel);
       // Output names: the row's own, except what DuckDB cannot name (NUL, empty).
       const names = type.row.fields.map((f) => (f.name === '' ? '_' : f.name.replace(/\u0000/g, '\u2400')));
-      const columns = type.row.fields.map((f, i) => ({ expr: this.toExpr(this.field(o.row, f.name), f.type), alias: names[i]! }));
+      // Output columns carry their exact type (DESCRIBE must give the IR's types).
+      const columns = type.row.fields.map((f, i) => ({ expr: cast(this.toExpr(this.field(o.row, f.name), f.type), repType(f.type)), alias: names[i]! }));
       const rows = this.with({
         kind: 'select',
         columns: columns.length > 0 ? columns : [{ expr: TRUE, alias: '__unit' }],
         from: o.from,
         orderBy: o.order,
       });
-      const global = this.with({ kind: 'select', columns: [{ expr: this.toExpr(rel.global, type.global), alias: 'global' }] });
+      const global = this.with({ kind: 'select', columns: [{ expr: cast(this.toExpr(rel.global, type.global), repType(type.global)), alias: 'global' }] });
       return { main: rows, global, type };
     }
-    const e = this.toExpr(this.value(ir as ValueIR, scope), type);
+    const e = cast(this.toExpr(this.value(ir as ValueIR, scope), type), repType(type));
     return { main: this.with({ kind: 'select', columns: [{ expr: e, alias: 'result' }] }), type };
   }
 

@@ -240,7 +240,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'ToStream':
       return val(n.a);
     case 'ToSet':
-      return setOf(em, ex(n.a));
+      return setOf(em, ex(n.a), t());
     case 'ToDict':
       return toDict(em, n, ex(n.a), scope);
     case 'StreamRange':
@@ -378,9 +378,11 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
 
 // ---- casts and operators ------------------------------------------------------------------------
 
+// A float truncates into the type when lo < x < hi (doubles near -2^63 are multiples of 2^11,
+// so `> -2^63 - 1` is `>= -2^63` there).
 const INT_BOUNDS = {
-  Int32: { lo: -2147483648, hi: 2147483648 },
-  Int64: { lo: -9223372036854775808, hi: 9223372036854775808 },
+  Int32: { lo: -2147483649, hi: 2147483648, loInclusive: false },
+  Int64: { lo: -9223372036854775808, hi: 9223372036854775808, loInclusive: true },
 } as const;
 const FLOAT32_OVERFLOW = 3.4028235677973366e38; // FLT_MAX + half an ulp: rounds to infinity
 
@@ -390,13 +392,13 @@ export function castValue(em: EmitterApi, n: IR, x: Expr, from: Type, to: Type):
   const fromFloat = from.kind === 'Float32' || from.kind === 'Float64';
   if (toInt && fromFloat) {
     // Truncate toward zero; NaN, infinities and out-of-range values are errors.
-    const { lo, hi } = INT_BOUNDS[to.kind];
+    const { lo, hi, loInclusive } = INT_BOUNDS[to.kind];
     return em.share(x, (v) => {
       const d = from.kind === 'Float32' ? cast(v, scalarType('DOUBLE')) : v;
       return caseWhen(
         [
           [isNull(v), nullOf(to)],
-          [binary('AND', binary('>=', d, dbl(lo)), binary('<', d, dbl(hi))), cast(call('trunc', [d]), repType(to))],
+          [binary('AND', binary(loInclusive ? '>=' : '>', d, dbl(lo)), binary('<', d, dbl(hi))), cast(call('trunc', [d]), repType(to))],
         ],
         em.raise(n, 'CastOutOfRange', binary('||', str(`cannot cast to ${to.kind}: `), cast(v, scalarType('VARCHAR'))), to),
       );
@@ -684,7 +686,9 @@ const kidsOf = (n: IR): readonly IR[] => children(n);
 // ---- collections --------------------------------------------------------------------------------
 
 /** A list as a set: distinct by the total order, sorted, missing last (semantics.md §6). */
-export function setOf(em: EmitterApi, a: Expr): Expr {
+export function setOf(em: EmitterApi, a: Expr, t?: Type): Expr {
+  // Typed: bound to a constant NULL, DuckDB would type the lambda-let by the element.
+  if (t !== undefined) return cast(setOf(em, a), repType(t));
   // Sort, then keep each element that differs from the one before it (NaN = NaN, -0.0 = 0.0).
   const e = em.fresh('_e');
   const i = em.fresh('_i');
