@@ -37,6 +37,7 @@ import {
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
+import { keepsKey } from '../../passes/keeps-key.js';
 import { printSqlType } from './print.js';
 
 // ---- compiled values ----------------------------------------------------------------------------
@@ -117,7 +118,6 @@ export interface Emitted {
 // Error messages raised by `error()`: `IRC:<class>:<node id>:<message>`; run.ts maps them back.
 export const ERROR_PREFIX = 'IRC:';
 
-const NULL_BOOL: Expr = { kind: 'null', type: scalarType('BOOLEAN') };
 const TRUE = bool(true);
 
 export function unsupported(node: IR, what: string): never {
@@ -267,11 +267,6 @@ export class Emitter {
     if (v.kind === 'vstruct') return this.field(v, name);
     if (t.kind !== 'Struct' && t.kind !== 'Tuple') throw new InternalError(`field of ${t.kind}`);
     const i = t.kind === 'Struct' ? fieldIndex(t, name) : t.fields.findIndex((f) => String(f.index) === name);
-    const ft = t.fields[i]!.type;
-    if (isEmptyRecord(ft)) {
-      // An empty struct field is TRUE when present: present exactly when the struct is.
-      return isEmptyRecord(t) ? v : { kind: 'case', whens: [{ when: { kind: 'isNull', operand: v, not: true }, then: TRUE }], else: NULL_BOOL };
-    }
     return call('struct_extract', [v, str(sqlFieldNames(t)[i]!)]);
   }
 
@@ -485,7 +480,9 @@ export class Emitter {
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         const fields = this.rowFieldsOnce(v, type.row, o);
         const p = this.project(o, fields.fields);
-        return this.rel(scope, { kind: 'select', columns: p.columns, from: fields.from }, p.cols, p.hidden, p.order, child.global, type);
+        // A map that may change a key re-sorts by it (semantics.md §7).
+        const order = keepsKey(n.newRow, type.key) ? p.order : [...type.key.map((k) => ({ col: p.cols[fieldIndex(type.row, k)]!, desc: false })), ...p.order];
+        return this.rel(scope, { kind: 'select', columns: p.columns, from: fields.from }, p.cols, p.hidden, order, child.global, type);
       }
       case 'TableMapGlobals': {
         const child = this.table(n.child, outer);

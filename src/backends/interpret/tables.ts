@@ -11,6 +11,7 @@ import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
+import { keepsKey } from '../../passes/keeps-key.js';
 
 export type Row = readonly Value[];
 
@@ -110,9 +111,11 @@ export function tableOps(deps: Deps) {
       case 'TableMapRows': {
         const [child, newRow] = k as [V, V];
         const scan = kids[1]!.scanScope === node ? kids[1]!.scan : null;
+        // A map that may change a key re-sorts the rows into key order (semantics.md §7).
+        const resort = keepsKey(node.newRow, out.key) ? undefined : rowComparator(out.row, keyIndices(out));
         return (f): TableValue => {
           const t = child(f) as TableValue;
-          return {
+          const mapped: TableValue = {
             global: t.global,
             *rows() {
               const c = scan ? agg(kids[1]!, node).start() : undefined;
@@ -124,6 +127,7 @@ export function tableOps(deps: Deps) {
               }
             },
           };
+          return resort === undefined ? mapped : { global: t.global, rows: () => stableSort([...mapped.rows()], resort) };
         };
       }
       case 'TableMapGlobals': {
