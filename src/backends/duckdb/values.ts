@@ -84,7 +84,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         if (v.kind === 'vstruct') return args.length === 0 ? v : call('coalesce', [...args, em.toExpr(v, t())]);
         if (v.kind === 'null') continue;
         args.push(v);
-        if (isLiteral(v) || v.kind === 'list' || (v.kind === 'cast' && v.operand.kind !== 'null' && isLiteralValue(v.operand))) break;
+        if (presentLiteral(v)) break;
       }
       if (args.length === 0) return nullOf(t());
       return args.length === 1 ? args[0]! : call('coalesce', args);
@@ -986,8 +986,9 @@ function anchored(e: Expr, order: readonly OrderItem[]): Expr {
   return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: anchor }] }, str('v')]);
 }
 
-/** A literal container or scalar, present (not NULL). */
-const isLiteralValue = (e: Expr): boolean => e.kind === 'list' || e.kind === 'struct' || e.kind === 'map' || (isLiteral(e) && e.kind !== 'null');
+/** A literal that is present (not NULL): a scalar, a container written out, or a cast of one. */
+const presentLiteral = (e: Expr): boolean =>
+  e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'list' || e.kind === 'struct' || e.kind === 'map' || (e.kind === 'cast' && presentLiteral(e.operand));
 
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
