@@ -38,6 +38,7 @@ import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import { keepsKey } from '../../passes/keeps-key.js';
+import { forEachNode } from '../../ir/walk.js';
 import { printSqlType } from './print.js';
 
 // ---- compiled values ----------------------------------------------------------------------------
@@ -473,10 +474,22 @@ export class Emitter {
         return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, where: pred }, p.cols, p.hidden, p.order, child.global, type);
       }
       case 'TableMapRows': {
-        const child = this.table(n.child, outer);
+        const child0 = this.table(n.child, outer);
+        // A scan that aggregates other rows than its own (AggExplode, AggGroupBy, ...) reads the
+        // rows before this one by number: `rn` is the row's position in table order.
+        const rn = scansOtherRows(n.newRow) ? this.numbered(child0, scope) : undefined;
+        const child = rn?.rel ?? child0;
         const o = this.open(child);
         const vars = scope.vars.set('row', o.row).set('global', child.global);
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true };
+        const reopen =
+          rn === undefined
+            ? undefined
+            : () => {
+                const o2 = this.open(child);
+                const before = binary('<', col(rn.col, o2.alias), col(rn.col, o.alias));
+                return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [before], order: o2.order };
+              };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen } : {}) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         const fields = this.rowFieldsOnce(v, type.row, o);
         const p = this.project(o, fields.fields);
@@ -553,6 +566,16 @@ export class Emitter {
         return this.table(n.body, { ...outer, rel: scope.rel.set(n.name, ref) });
       }
     }
+  }
+
+  /** The same rows with a column numbering them in table order (also their order now). */
+  private numbered(rel: Rel, scope: Scope): { rel: Rel; col: string } {
+    const o = this.open(rel);
+    const rn: Expr = { kind: 'window', call: call('row_number', []), partitionBy: [], orderBy: o.order };
+    const p = this.project(o, this.rowFields(o.row, rel.type.row), [{ expr: rn, desc: false }]);
+    const rnCol = p.order[p.order.length - 1]!.col;
+    const q: Select = { kind: 'select', columns: p.columns, from: o.from };
+    return { rel: this.rel(scope, q, p.cols, p.hidden, [{ col: rnCol, desc: false }], rel.global, rel.type), col: rnCol };
   }
 
   /** Row fields of a computed row: through a sub-select when the row is one opaque value. */
@@ -889,6 +912,26 @@ export function containsSubquery(root: Expr): boolean {
     subMemo.set(x, kids.some((k) => subMemo.get(k) === true));
   }
   return subMemo.get(root)!;
+}
+
+const REOPENING: ReadonlySet<string> = new Set(['AggExplode', 'AggGroupBy', 'AggArrayPerElement']);
+const reopenMemo = new WeakMap<IR, boolean>();
+
+/** Whether a scan in `n` aggregates rows other than its own (so it needs the rows numbered). */
+function scansOtherRows(n: IR): boolean {
+  let found = false;
+  forEachNode(n, (x) => {
+    if (found) return false;
+    const m = reopenMemo.get(x);
+    if (m !== undefined) {
+      found = m;
+      return false;
+    }
+    if (REOPENING.has(x.kind) && (x as { isScan: boolean }).isScan) found = true;
+    return undefined;
+  });
+  reopenMemo.set(n, found);
+  return found;
 }
 
 function sameColumn(a: Expr, b: Expr): boolean {

@@ -1103,7 +1103,7 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
 function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggExplode outside an aggregation');
-  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggExplode in a scan' : 'AggExplode here (inside a keyed aggregation or AggGroupBy)');
+  if (ctx.reopen === undefined) return unsupported(n, 'AggExplode here (inside AggGroupBy)');
   const reopen = ctx.reopen;
   const open = () => {
     const r = reopen();
@@ -1114,7 +1114,7 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   };
   const first = open();
   const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
-  const q = compileValue(em, n.agg, { ...scope, agg: inner, closed: false });
+  const q = compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false });
   const where = and(first.where);
   return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, ...(where ? { where } : {}), grandTotal: true });
 }
@@ -1127,7 +1127,7 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
 function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArrayPerElement' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggArrayPerElement outside an aggregation');
-  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggArrayPerElement in a scan' : 'AggArrayPerElement here (inside a keyed aggregation or AggGroupBy)');
+  if (ctx.reopen === undefined) return unsupported(n, 'AggArrayPerElement here (inside AggGroupBy)');
   const reopen = ctx.reopen;
   const outT = em.typeOf(n);
   const arrT = em.typeOf(n.a);
@@ -1150,7 +1150,7 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     const j = col('j', pos);
     const perPosition = overRows((r, a) => {
       const inner: AggCtx = { vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), filters: [], order: r.order, window: false };
-      const v = compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), agg: inner, closed: false });
+      const v = compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false });
       return { expr: em.toExpr(v, (outT as { element: Type }).element), where: [binary('>', len(a), j)] };
     });
     const positions: Select = {
@@ -1171,12 +1171,12 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
 function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggGroupBy outside an aggregation');
-  if (n.isScan || ctx.reopen === undefined) return unsupported(n, n.isScan ? 'AggGroupBy in a scan' : 'AggGroupBy here (inside a keyed aggregation or AggGroupBy)');
+  if (ctx.reopen === undefined) return unsupported(n, 'AggGroupBy here (inside AggGroupBy)');
   const r = ctx.reopen();
   const key = em.toExpr(compileValue(em, n.key, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.key));
   const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false };
   const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
-  const v = em.toExpr(compileValue(em, n.agg, { ...scope, agg: inner, closed: false }), dt.value);
+  const v = em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false }), dt.value);
   const where = and(r.where);
   const grouped: Select = { kind: 'select', columns: [{ expr: key, alias: 'k' }, { expr: v, alias: 'v' }], from: r.from, ...(where ? { where } : {}), groupBy: [key] };
   const g = em.fresh('g');
