@@ -89,6 +89,11 @@ interface AggCtx {
   readonly window: boolean;
   /** A fresh copy of the same rows, for aggregations over other rows (AggExplode). */
   readonly reopen?: () => { from: From; vars: Vars; where: readonly Expr[]; order: readonly OrderItem[] };
+  /**
+   * Scans that DuckDB cannot run as window functions (their arguments hold a subquery, or the
+   * rows are a correlated subquery): aggregate the rows before through `reopen` instead.
+   */
+  readonly noWindows?: boolean;
 }
 
 interface Scope {
@@ -477,7 +482,9 @@ export class Emitter {
         const child0 = this.table(n.child, outer);
         // A scan that aggregates other rows than its own (AggExplode, AggGroupBy, ...) reads the
         // rows before this one by number: `rn` is the row's position in table order.
-        const rn = scansOtherRows(n.newRow) ? this.numbered(child0, scope) : undefined;
+        // So do scans DuckDB cannot window: with a subquery inside, or over correlated rows.
+        const noWindows = hasScan(n.newRow) && (!scope.closed || scanHoldsSubquery(n.newRow, this.hasSub));
+        const rn = scansOtherRows(n.newRow) || noWindows ? this.numbered(child0, scope) : undefined;
         const child = rn?.rel ?? child0;
         const o = this.open(child);
         const vars = scope.vars.set('row', o.row).set('global', child.global);
@@ -489,7 +496,9 @@ export class Emitter {
                 const before = binary('<', col(rn.col, o2.alias), col(rn.col, o.alias));
                 return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [before], order: o2.order };
               };
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen } : {}) };
+        // DuckDB cannot decorrelate a window beside the correlated subqueries of the other scans
+        // either: once the rows are numbered, every scan reads the rows before by number.
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : {}) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         const fields = this.rowFieldsOnce(v, type.row, o);
         const p = this.project(o, fields.fields);
@@ -931,6 +940,29 @@ function scansOtherRows(n: IR): boolean {
     return undefined;
   });
   reopenMemo.set(n, found);
+  return found;
+}
+
+/** Whether `n` holds a scan aggregator. */
+function hasScan(n: IR): boolean {
+  let found = false;
+  forEachNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'ApplyScanOp') found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** Whether a scan's arguments or a scan filter's condition in `n` may compile to a subquery. */
+function scanHoldsSubquery(n: IR, sub: ReadonlySet<IR>): boolean {
+  let found = false;
+  forEachNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'ApplyScanOp' && x.seqArgs.some((a) => sub.has(a))) found = true;
+    if (x.kind === 'AggFilter' && x.isScan && sub.has(x.cond)) found = true;
+    return undefined;
+  });
   return found;
 }
 

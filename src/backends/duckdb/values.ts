@@ -284,6 +284,15 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       const ctx = n.kind === 'ApplyScanOp' ? scope.scan : scope.agg;
       if (ctx === undefined) throw new InternalError(`${n.kind} outside an aggregation`);
       const inits = n.initArgs.map((a) => ex(a, { ...scope, agg: undefined, scan: undefined }));
+      if (ctx.window && ctx.noWindows && ctx.reopen) {
+        // The rows before this one, as a correlated subquery (no window function).
+        const r = ctx.reopen();
+        const before: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false };
+        const seqs = n.seqArgs.map((a) => ex(a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }));
+        const e = aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), before, t());
+        const where = and(r.where);
+        return subquery({ kind: 'select', columns: [{ expr: e }], from: r.from, ...(where ? { where } : {}), grandTotal: true });
+      }
       const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
       const seqs = n.seqArgs.map((a) => ex(a, rowScope));
       return aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), ctx, t());
