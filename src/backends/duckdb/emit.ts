@@ -333,14 +333,9 @@ export class Emitter {
     const alias = this.fresh('t');
     const from: From =
       'cte' in rel.from ? { kind: 'tableRef', name: rel.from.cte, alias: { name: alias } } : { kind: 'subqueryFrom', query: rel.from.query, alias: { name: alias } };
-    const row = vstruct(rel.type.row.fields.map((f, i) => [f.name, this.colVal(col(rel.cols[i]!, alias), f.type)] as const));
+    const row = vstruct(rel.type.row.fields.map((f, i) => [f.name, col(rel.cols[i]!, alias)] as const));
     const order = rel.order.map((o) => orderItem(col(o.col, alias), o.desc));
     return { from, row, order, alias, rel };
-  }
-
-  /** A column holding a value of type `t`. */
-  private colVal(c: Expr, _t: Type): Val {
-    return c;
   }
 
   /** Makes a relation of a SELECT: a CTE when the scope is closed, else an inline subquery. */
@@ -501,10 +496,10 @@ export class Emitter {
         const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : {}) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         const fields = this.rowFieldsOnce(v, type.row, o);
-        const p = this.project(o, fields.fields);
+        const p = this.project(fields.opened, fields.fields);
         // A map that may change a key re-sorts by it (semantics.md §7).
         const order = keepsKey(n.newRow, type.key) ? p.order : [...type.key.map((k) => ({ col: p.cols[fieldIndex(type.row, k)]!, desc: false })), ...p.order];
-        return this.rel(scope, { kind: 'select', columns: p.columns, from: fields.from }, p.cols, p.hidden, order, child.global, type);
+        return this.rel(scope, { kind: 'select', columns: p.columns, from: fields.opened.from }, p.cols, p.hidden, order, child.global, type);
       }
       case 'TableMapGlobals': {
         const child = this.table(n.child, outer);
@@ -588,20 +583,20 @@ export class Emitter {
   }
 
   /** Row fields of a computed row: through a sub-select when the row is one opaque value. */
-  private rowFieldsOnce(v: Val, t: StructType, o: Opened): { fields: { name: string; expr: Expr }[]; from: From } {
-    if (v.kind === 'vstruct' || this.simple(v) || t.fields.length <= 1) return { fields: this.rowFields(v, t), from: o.from };
-    // Compute the struct once per row, then take its fields.
+  private rowFieldsOnce(v: Val, t: StructType, o: Opened): { fields: { name: string; expr: Expr }[]; opened: Opened } {
+    if (v.kind === 'vstruct' || this.simple(v) || t.fields.length <= 1) return { fields: this.rowFields(v, t), opened: o };
+    // Compute the struct once per row, then take its fields; the child's columns (the order
+    // among them) stay readable under the new alias.
     const a = this.fresh('m');
+    const taken = new Set([...o.rel.cols, ...o.rel.hidden].map((c) => c.toLowerCase()));
+    let name = '__row';
+    while (taken.has(name)) name += '_';
     const inner: Select = {
       kind: 'select',
-      columns: [{ expr: { kind: 'star', table: o.alias } }, { expr: v, alias: '__row' }],
+      columns: [{ expr: { kind: 'star', table: o.alias } }, { expr: v, alias: name }],
       from: o.from,
     };
-    const rowCol = col('__row', a);
-    const fields = this.rowFields(rowCol, t);
-    // The order columns now live under the new alias.
-    (o as { alias: string }).alias = a;
-    return { fields, from: { kind: 'subqueryFrom', query: inner, alias: { name: a } } };
+    return { fields: this.rowFields(col(name, a), t), opened: { ...o, alias: a, from: { kind: 'subqueryFrom', query: inner, alias: { name: a } } } };
   }
 
   /**

@@ -2,8 +2,8 @@
 // docs/design/semantics.md; where DuckDB's own operator differs, the rule is spelled out.
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
-import type { AggOp, IR, TableIR, ValueIR } from '../../ir/nodes.js';
-import { fieldIndex, TBoolean, TInt32, TInt64, type StructType, type Type } from '../../ir/types.js';
+import type { AggOp, IR, ValueIR } from '../../ir/nodes.js';
+import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
@@ -500,8 +500,6 @@ const zero = (t: Type): Expr => (t.kind === 'Int32' ? i32(0) : big(0n));
 function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShift', l: Expr, r: Expr, t: Type): Expr {
   const width = t.kind === 'Int32' ? 32 : 64;
   const wide = scalarType(t.kind === 'Int32' ? 'BIGINT' : 'HUGEINT');
-  const W = (v: bigint): Expr => cast(big(v > 2n ** 63n - 1n ? 0n : v), wide);
-  void W;
   return em.shareAll([l, cast(r, scalarType('INTEGER'))], ([a, b]) => {
     const s = binary('&', b!, i32(width - 1)) as Expr;
     const mask = (bits: bigint): Expr => ({ kind: 'cast', operand: str(String(bits)), type: wide });
@@ -1204,7 +1202,3 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   return cast(subquery(entries), repType(dt));
 }
 
-export type { TableIR };
-void TBoolean;
-void TInt32;
-void TInt64;
