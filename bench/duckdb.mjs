@@ -203,7 +203,7 @@ async function bench() {
   const t0 = performance.now();
   for (const s of setupSql(n)) await conn.run(s);
   console.log(`\nDuckDB backend: ${queries.length} queries over t (${n.toLocaleString('en-US')} rows) and d (1,000 rows); ` +
-    `table built in ${((performance.now() - t0) / 1000).toFixed(1)} s; median of ${reps} alternating runs after one warm-up each; ratio: median of irc/hand per run pair`);
+    `table built in ${((performance.now() - t0) / 1000).toFixed(1)} s; median of at least ${reps} alternating runs (about 2 s of them for a fast query) after one warm-up each; ratio: median of irc/hand per run pair`);
 
   const rows = [];
   for (const q of queries) {
@@ -232,8 +232,11 @@ async function bench() {
     }
     const handMs = [];
     const ircMs = [];
-    // Fewer runs for a query whose pair of runs is slow, so one query cannot take many minutes.
-    const runs = Math.max(1, Math.min(reps, Math.floor((budget * 1000) / (handWarm + ircWarm))));
+    // Fewer runs for a query whose pair of runs is slow, so one query cannot take many minutes;
+    // more for a fast one (up to 50, about 2 s of pairs), whose single runs vary by more than
+    // the difference measured.
+    const pair = handWarm + ircWarm;
+    const runs = Math.max(1, Math.min(Math.max(reps, Math.min(50, Math.floor(2000 / pair))), Math.floor((budget * 1000) / pair)));
     if (runs < reps) row.note += `${row.note ? '; ' : ''}${runs} run${runs === 1 ? '' : 's'} (slow)`;
     for (let i = 0; i < runs; i++) {
       handMs.push((await timed(conn, q.hand(n)))[0]);
