@@ -95,10 +95,14 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       // `WHEN c IS NOT FALSE THEN CASE WHEN c THEN a END` takes the branch for true or missing,
       // and repeats `c` only for the row that takes it.
       const whens: [Expr, Expr][] = [];
+      // The same chain as a person writes it, `WHEN c THEN a`: exact when no condition is
+      // missing, which holds when every column the conditions read is present (versioning).
+      const fast: [Expr, Expr][] = [];
       let cur: ValueIR = n;
       while (cur.kind === 'If') {
         const c = ex(cur.cond);
         const a = ex(cur.then);
+        fast.push([condition(em, cur.cond, scope), a]);
         if (c.kind === 'boolean') {
           if (c.value) return whens.length === 0 ? a : caseWhen(whens, a);
         } else if (c.kind === 'null') {
@@ -124,7 +128,12 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         cur = cur.else;
       }
       const last = ex(cur);
-      return whens.length === 0 ? last : caseWhen(whens, last);
+      if (whens.length === 0) return last;
+      const exact = caseWhen(whens, last);
+      const columns = new Map<string, Expr>();
+      if (fast.length < 2 || !fast.every(([c]) => presentGivenColumns(c, columns))) return exact;
+      const guard = and([...columns.values()].map(notNull));
+      return guard === undefined ? caseWhen(fast, last) : caseWhen([[guard, caseWhen(fast, last)]], exact);
     }
     case 'Switch': {
       const x = ex(n.x);
@@ -991,6 +1000,30 @@ function anchored(e: Expr, order: readonly OrderItem[]): Expr {
   if (anchor === undefined || readsColumn(e, localAliases(order))) return e;
   // The anchor column sits beside `e` in a struct that is taken apart again: `e` appears once.
   return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: anchor }] }, str('v')]);
+}
+
+/**
+ * Whether `e` is never missing when the columns it reads are present (collected into
+ * `columns`): comparisons, AND/OR/NOT and float arithmetic over columns and present literals.
+ */
+function presentGivenColumns(e: Expr, columns: Map<string, Expr>): boolean {
+  switch (e.kind) {
+    case 'column':
+      columns.set(`${e.table ?? ''}.${e.name}`, e);
+      return true;
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'cast':
+      return e.type.kind === 'scalarType' && presentGivenColumns(e.operand, columns);
+    case 'unary':
+      return e.op === 'NOT' && presentGivenColumns(e.operand, columns);
+    case 'binary':
+      return ['=', '<>', '<', '<=', '>', '>=', 'AND', 'OR'].includes(e.op) && presentGivenColumns(e.left, columns) && presentGivenColumns(e.right, columns);
+    default:
+      return false;
+  }
 }
 
 /** A literal that is present (not NULL): a scalar, a container written out, or a cast of one. */
