@@ -362,13 +362,18 @@ export class Emitter {
     const e = this.toExpr(v, t);
     // A missing global stands for a struct of missing fields (semantics.md §7).
     if (isEmptyRecord(t)) return this.simple(e) ? TRUE : { kind: 'call', name: 'coalesce', args: [e, TRUE] };
-    if (v.kind === 'vstruct' || e.kind === 'subquery') return v;
+    if (v.kind === 'vstruct' || this.filledGlobals.has(e)) return v;
     const filled: Expr = { kind: 'call', name: 'coalesce', args: [e, this.toExpr(vstruct(t.fields.map((f) => [f.name, { kind: 'null', type: repType(f.type) }] as const)), t)] };
     if (this.simple(e) || !scope.closed) return filled;
     const name = this.fresh('g');
     this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: filled, alias: 'g' }] } });
-    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('g') }], from: { kind: 'tableRef', name } } };
+    const read: Expr = { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('g') }], from: { kind: 'tableRef', name } } };
+    this.filledGlobals.add(read);
+    return read;
   }
+
+  /** Global CTE reads already filled in (a missing global made a struct of missing fields). */
+  private readonly filledGlobals = new WeakSet<Expr>();
 
   /**
    * A SELECT over an opened relation that outputs `fields` as the new row columns and keeps
