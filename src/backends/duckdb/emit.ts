@@ -94,6 +94,12 @@ interface AggCtx {
    * rows are a correlated subquery): aggregate the rows before through `reopen` instead.
    */
   readonly noWindows?: boolean;
+  /**
+   * Where aggregator calls go: each becomes a column of a SELECT of its own (aggregates) or of
+   * a projection below (windows), and code reads the column. So a nested query or a lambda that
+   * reads an aggregate reads a column, not an aggregate at the wrong query level.
+   */
+  readonly collect?: (e: Expr) => Expr;
 }
 
 interface Scope {
@@ -499,9 +505,23 @@ export class Emitter {
               };
         // DuckDB cannot decorrelate a window beside the correlated subqueries of the other scans
         // either: once the rows are numbered, every scan reads the rows before by number.
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : {}) };
+        const windows: SelectItem[] = [];
+        const taken = new Set([...child.cols, ...child.hidden].map((c) => c.toLowerCase()));
+        const collect = (e: Expr): Expr => {
+          let name = `__w${windows.length}`;
+          while (taken.has(name)) name += '_';
+          taken.add(name);
+          windows.push({ expr: e, alias: name });
+          return col(name, o.alias);
+        };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
-        const fields = this.rowFieldsOnce(v, type.row, o);
+        // The scans' windows, computed in a projection below under the same alias.
+        const below: Opened =
+          windows.length === 0
+            ? o
+            : { ...o, from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: { kind: 'star', table: o.alias } }, ...windows], from: o.from }, alias: { name: o.alias } } };
+        const fields = this.rowFieldsOnce(v, type.row, below);
         const p = this.project(fields.opened, fields.fields);
         // A map that may change a key re-sorts by it (semantics.md §7).
         const order = keepsKey(n.newRow, type.key) ? p.order : [...type.key.map((k) => ({ col: p.cols[fieldIndex(type.row, k)]!, desc: false })), ...p.order];

@@ -1047,7 +1047,8 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
   const agg = (name: string, args: readonly Expr[], more: { orderBy?: readonly OrderItem[]; extraFilter?: Expr; distinct?: boolean } = {}): Expr => {
     const f0 = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
     const f = f0 === undefined ? undefined : anchored(f0, ctx.order);
-    return windowed(ctx, call(name, args, { ...(f === undefined ? {} : { filter: f }), ...(more.orderBy && more.orderBy.length > 0 ? { orderBy: more.orderBy } : {}), ...(more.distinct ? { distinct: true } : {}) }));
+    const e = windowed(ctx, call(name, args, { ...(f === undefined ? {} : { filter: f }), ...(more.orderBy && more.orderBy.length > 0 ? { orderBy: more.orderBy } : {}), ...(more.distinct ? { distinct: true } : {}) }));
+    return ctx.collect ? ctx.collect(e) : e;
   };
   const x = seqs[0]!;
   switch (op) {
@@ -1122,9 +1123,36 @@ function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggreg
       return { from: o2.from, vars: rowVars(o2.row), where: [], order: o2.order };
     },
   };
-  const q = compileValue(em, n.query, { ...scope, vars: scope.vars.set('global', rel.global), agg: ctx, scan: undefined, closed: scope.closed });
-  // GROUP BY (): one row even over no rows, even when the query reads no aggregator.
-  return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: o.from, grandTotal: true });
+  return aggregateQuery(em, ctx, o.from, undefined, (c) =>
+    em.toExpr(compileValue(em, n.query, { ...scope, vars: scope.vars.set('global', rel.global), agg: c, scan: undefined, closed: scope.closed }), em.typeOf(n)),
+  );
+}
+
+/**
+ * The aggregations `build` asks for, in one `SELECT ... FROM from GROUP BY ()` (one row even over
+ * no rows; `count(*)` when there is none, so the rows are still read), and `build`'s result
+ * over its columns.
+ */
+function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, build: (ctx: AggCtx) => Expr): Expr {
+  const alias = em.fresh('a');
+  const items: { expr: Expr; alias: string }[] = [];
+  const ctx: AggCtx = {
+    ...ctx0,
+    collect: (e) => {
+      const name = `a${items.length}`;
+      items.push({ expr: e, alias: name });
+      return col(name, alias);
+    },
+  };
+  const result = build(ctx);
+  const inner: Select = {
+    kind: 'select',
+    columns: items.length > 0 ? items : [{ expr: call('count', [{ kind: 'star' }]), alias: 'n' }],
+    from,
+    ...(where ? { where } : {}),
+    grandTotal: true,
+  };
+  return subquery({ kind: 'select', columns: [{ expr: result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
 }
 
 function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, scope: Scope): Expr {
@@ -1139,10 +1167,10 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       };
       const first = open();
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
-      const q = compileValue(em, n.query, { ...scope, agg: ctx, closed: false });
-      if (containsWindow(em.toExpr(q, em.typeOf(n))) || containsWindow(l)) return scanInNestedQuery();
+      const q = aggregateQuery(em, ctx, first.from, undefined, (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
+      if (containsWindow(l)) return scanInNestedQuery();
       // Aggregating a missing stream is missing.
-      return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, grandTotal: true }));
+      return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], q);
   };
   return small(s) ? build(s) : em.share(s, build);
 }
@@ -1161,9 +1189,9 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   };
   const first = open();
   const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
-  const q = compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false });
-  const where = and(first.where);
-  return subquery({ kind: 'select', columns: [{ expr: em.toExpr(q, em.typeOf(n)) }], from: first.from, ...(where ? { where } : {}), grandTotal: true });
+  return aggregateQuery(em, inner, first.from, and(first.where), (c) =>
+    em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
+  );
 }
 
 /**
