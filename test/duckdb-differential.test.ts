@@ -17,6 +17,7 @@ import { backendOutcome, defaultExclude, interpretOutcome, sameResult, type Back
 import { printIR } from '../src/ir/print.js';
 import type { IR } from '../src/ir/nodes.js';
 import { forEachNode } from '../src/ir/walk.js';
+import { parse } from '../src/parse/index.js';
 
 const RUNS = 1_000;
 const SEED = 20261121;
@@ -36,7 +37,16 @@ function excluded(ir: IR): boolean {
   return found;
 }
 
+// Found by `scripts/fuzz-classify.mjs 20000 5000` (seed 5010) and not yet explained: the
+// DuckDB result differs from the interpreter's in most rows. Pinned so the fix is noticed.
+const KNOWN_WRONG = "(TableMapRows\n  (TableRange 10 None)\n  (InsertFields\n    (Ref row)\n    (\"?\" \"idx\")\n    (idx\n      (TableAggregate\n        (TableParallelize None\n          (Literal Struct{rows:Array[Struct{}],global:Struct{}} \"{\\\"rows\\\":[{}],\\\"global\\\":{}}\"))\n        (RelationalLet inf\n          (ToDict\n            (StreamZip 0 TakeMinLength (idx)\n              (ToStream False (Literal Array[String] \"[\\\"`\\\",\\\"\\\\\\\\u0041\\\"]\"))\n              (NA Struct{key:Float32,value:Int32})))\n          (Let agg row (Switch (I32 7) (NA Int32)) (ApplyAggOp Min () ((Ref row)))))))\n    (`?`\n      (AggFilter True\n        (True)\n        (StreamFold `\u00c5\u00c6\u00d8` key\n          (ToStream False (ApplyScanOp PrevNonnull () ((Literal Array[Tuple[]] \"[[],[],[],[]]\"))))\n          (ApplyScanOp Min () ((Literal String \"\\\"\\\"\")))\n          (StreamFold `a b` `a\\tb`\n            (ToStream False (Literal Array[Float32] \"[0.1]\"))\n            (ArrayRef 1 (Literal Array[String] \"null\") (I32 0))\n            (ApplyScanOp PrevNonnull () ((Str \"\u65e5a%_\")))))))))";
+
 describe('DuckDB backend vs the interpreter', () => {
+  test.fails('a known wrong result (scans inside a fold, with a key the map replaces)', async () => {
+    const ir = parse(KNOWN_WRONG);
+    expect(sameResult(interpretOutcome(ir), await backendOutcome(backend, ir), 'failure')).toBeNull();
+  });
+
   test(`${RUNS.toLocaleString('en-US')} random programs`, async () => {
     const programs = fc.sample(arbProgram({ exclude: defaultExclude }), { seed: SEED, numRuns: RUNS });
     const counts = { same: 0, skipped: 0, parity: 0, duckdbFailed: 0 };
@@ -59,7 +69,7 @@ describe('DuckDB backend vs the interpreter', () => {
     expect(wrong.slice(0, 3)).toEqual([]);
     expect(compared).toBeGreaterThan(RUNS / 3);
     expect(counts.same / compared).toBeGreaterThan(0.9);
-    expect(counts.parity / compared).toBeLessThan(0.04); // measured 2.8%
-    expect(counts.duckdbFailed / compared).toBeLessThan(0.04); // measured 3.4%
+    expect(counts.parity / compared).toBeLessThan(0.04); // measured 3.1%
+    expect(counts.duckdbFailed / compared).toBeLessThan(0.03); // measured 1.3%
   }, 600_000);
 });
