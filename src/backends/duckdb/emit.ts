@@ -154,8 +154,6 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
   'AggExplode',
   'AggGroupBy',
   'AggArrayPerElement',
-  'ApplyAggOp',
-  'ApplyScanOp',
   'CollectDistributedArray',
   'RelationalRef',
 ]);

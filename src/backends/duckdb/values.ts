@@ -833,7 +833,6 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   const accOf = (c: Expr): Expr => call('struct_extract', [c, str('a')]);
   const current = scan ? call('list_extract', [accOf(col(a)), big(-1n)]) : accOf(col(a));
   const elem = call('struct_extract', [col(x), str('x')]);
-  if (em.hasSub(n.body)) return recursiveFold(em, n, scope, s, zero);
   const body = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT);
   if (containsSubquery(body)) return recursiveFold(em, n, scope, s, zero);
   const next = scan ? call('list_append', [accOf(col(a)), cast(body, repType(accT))]) : cast(body, repType(accT));
