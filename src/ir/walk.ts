@@ -37,6 +37,32 @@ export function fold<C, R>(root: IR, ctx: C, f: Folder<C, R>): R {
   }
 }
 
+/**
+ * A memoized post-order fold for analyses kept in a side table: `memo` holds each node's result,
+ * so asking again about any node of an analysed subtree is a lookup, and a whole program costs
+ * one visit per node. `enter` may settle a node before its children are visited.
+ */
+export function memoFold<T>(root: IR, memo: WeakMap<IR, T>, leave: (node: IR, kids: readonly T[]) => T, enter?: (node: IR) => T | undefined): T {
+  const stack: [IR, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [x, done] = stack.pop()!;
+    if (memo.has(x)) continue;
+    const kids = children(x);
+    if (!done) {
+      const settled = enter?.(x);
+      if (settled !== undefined) {
+        memo.set(x, settled);
+        continue;
+      }
+      stack.push([x, true]);
+      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    memo.set(x, leave(x, kids.map((k) => memo.get(k)!)));
+  }
+  return memo.get(root)!;
+}
+
 /** Rebuilds bottom-up: `f` sees each node with its children already rewritten. */
 export function rewriteBottomUp(root: IR, f: (node: IR) => IR): IR {
   return fold<null, IR>(root, null, {

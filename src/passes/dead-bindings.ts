@@ -4,7 +4,7 @@
 // An analysis: memoized name sets in a side table, the IR is untouched.
 
 import type { IR } from '../ir/nodes.js';
-import { children } from '../ir/children.js';
+import { memoFold } from '../ir/walk.js';
 
 /** Above this many distinct names a subtree counts as reading every name. */
 const LIMIT = 64;
@@ -13,38 +13,23 @@ const memo = new WeakMap<IR, ReadonlySet<string>>();
 
 /** The names read by `Ref`s in `n` (ALL when too many to track). Iterative, memoized. */
 function namesRead(n: IR): ReadonlySet<string> {
-  const m = memo.get(n);
-  if (m !== undefined) return m;
-  const stack: [IR, boolean][] = [[n, false]];
-  while (stack.length > 0) {
-    const [x, done] = stack.pop()!;
-    if (memo.has(x)) continue;
-    const kids = children(x);
-    if (!done) {
-      stack.push([x, true]);
-      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
-      continue;
-    }
+  return memoFold(n, memo, (x, kids) => {
     let out: ReadonlySet<string> | undefined;
     if (x.kind === 'Ref') out = new Set([x.name]);
     else if (x.kind === 'RelationalRef') out = new Set([REL + x.name]);
-    for (const k of kids) {
-      const s = memo.get(k)!;
+    for (const s of kids) {
       if (s.size === 0 && s !== ALL) continue;
-      if (s === ALL || out === ALL) {
-        out = ALL;
-        break;
-      }
+      if (s === ALL || out === ALL) return ALL;
       if (out === undefined) out = s;
       else {
         const u = new Set(out);
         for (const name of s) u.add(name);
-        out = u.size > LIMIT ? ALL : u;
+        if (u.size > LIMIT) return ALL;
+        out = u;
       }
     }
-    memo.set(x, out ?? EMPTY);
-  }
-  return memo.get(n)!;
+    return out ?? EMPTY;
+  });
 }
 const EMPTY: ReadonlySet<string> = new Set<string>();
 /** Relational names live in their own namespace (no value name contains a NUL). */

@@ -4,7 +4,7 @@
 // every backend do the same. An analysis: results live in a side table, the IR is untouched.
 
 import type { IR } from '../ir/nodes.js';
-import { children } from '../ir/children.js';
+import { memoFold } from '../ir/walk.js';
 
 const STRICT: ReadonlySet<string> = new Set([
   'ApplyBinaryPrimOp',
@@ -23,37 +23,22 @@ const memo = new WeakMap<IR, boolean>();
 
 /** Whether `n` is missing by its form alone. Memoized, iterative: linear over a program. */
 export function staticallyMissing(n: IR): boolean {
-  const m = memo.get(n);
-  if (m !== undefined) return m;
-  const stack: [IR, boolean][] = [[n, false]];
-  while (stack.length > 0) {
-    const [x, done] = stack.pop()!;
-    if (memo.has(x)) continue;
-    if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) {
-      memo.set(x, true);
-      continue;
-    }
-    // A field of a struct written out (a Literal, MakeStruct, MakeTuple) is that field.
-    const part = fieldOf(x);
-    if (part !== undefined) {
-      if (part === null) memo.set(x, true);
-      else if (memo.has(part)) memo.set(x, memo.get(part)!);
-      else stack.push([x, false], [part, false]);
-      continue;
-    }
-    if (!STRICT.has(x.kind) || (x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'))) {
-      memo.set(x, false);
-      continue;
-    }
-    const kids = children(x);
-    if (!done) {
-      stack.push([x, true]);
-      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
-      continue;
-    }
-    memo.set(x, kids.some((k) => memo.get(k) === true));
-  }
-  return memo.get(n)!;
+  return memoFold(
+    n,
+    memo,
+    (x, kids) => {
+      // A field of a struct written out is that field (visited: it lies below `x`).
+      const part = fieldOf(x);
+      if (part !== undefined) return part === null || staticallyMissing(part);
+      return kids.some((k) => k);
+    },
+    (x) => {
+      if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
+      if (fieldOf(x) === null) return true;
+      const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
+      return strict ? undefined : false;
+    },
+  );
 }
 
 /**

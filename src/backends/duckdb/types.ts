@@ -14,7 +14,7 @@ import type { DuckDBListValue, DuckDBStructValue, DuckDBValue } from '@duckdb/no
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import type { Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
-import { literal, scalarType, type Expr, type SqlType } from './sql.js';
+import { literal, scalarType, sqlType, type Expr, type SqlType } from './sql.js';
 
 /**
  * SQL names for `names`, in order: each name itself unless an earlier one equals it ignoring
@@ -55,18 +55,6 @@ export function isEmptyRecord(t: Type): boolean {
 /** The SQL type that represents `t` in emitted queries. */
 export function repType(t: Type): SqlType {
   switch (t.kind) {
-    case 'Boolean':
-      return scalarType('BOOLEAN');
-    case 'Int32':
-      return scalarType('INTEGER');
-    case 'Int64':
-      return scalarType('BIGINT');
-    case 'Float32':
-      return scalarType('FLOAT');
-    case 'Float64':
-      return scalarType('DOUBLE');
-    case 'String':
-      return scalarType('VARCHAR');
     case 'Array':
     case 'Set':
     case 'Stream':
@@ -91,6 +79,9 @@ export function repType(t: Type): SqlType {
     case 'Void':
       // Void values only exist to be ignored; a NULL BOOLEAN carries them.
       return scalarType('BOOLEAN');
+    default:
+      // Scalars are stored as they are.
+      return sqlType(t);
   }
 }
 

@@ -9,6 +9,7 @@ import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, containsWindow, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
+import { memoFold } from '../../ir/walk.js';
 import { deadAggLet, deadLetBinding, deadRelationalLet } from '../../passes/dead-bindings.js';
 
 const TRUE = bool(true);
@@ -640,26 +641,9 @@ export function mayRaise(em: EmitterApi, n: IR): boolean {
   }, () => false);
 }
 
-/** Memoized "some node at or below `n` (not under a `stop` node) satisfies `hit`", iteratively. */
+/** Memoized "some node at or below `n` (not under a `stop` node) satisfies `hit`". */
 function anyBelow(n: IR, memo: WeakMap<IR, boolean>, hit: (x: IR) => boolean, stop: (x: IR) => boolean): boolean {
-  const m = memo.get(n);
-  if (m !== undefined) return m;
-  const stack: [IR, boolean][] = [[n, false]];
-  while (stack.length > 0) {
-    const [x, done] = stack.pop()!;
-    if (memo.has(x)) continue;
-    if (!done) {
-      if (hit(x)) {
-        memo.set(x, true);
-        continue;
-      }
-      stack.push([x, true]);
-      if (!stop(x)) for (const k of kidsOf(x)) if (!memo.has(k)) stack.push([k, false]);
-      continue;
-    }
-    memo.set(x, !stop(x) && kidsOf(x).some((k) => memo.get(k) === true));
-  }
-  return memo.get(n)!;
+  return memoFold(n, memo, (x, kids) => !stop(x) && kids.some((k) => k), (x) => (hit(x) ? true : stop(x) ? false : undefined));
 }
 
 /**
@@ -677,23 +661,10 @@ const AGG_KINDS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'Ag
 const aggMemo = new WeakMap<IR, boolean>();
 /** Whether an aggregator of the enclosing aggregation appears in `n` (not under a nested one). */
 function hasAggregator(n: IR): boolean {
-  const m = aggMemo.get(n);
-  if (m !== undefined) return m;
-  // Iterative post-order, so deep programs do not overflow.
-  const stack: [IR, boolean][] = [[n, false]];
-  while (stack.length > 0) {
-    const [x, done] = stack.pop()!;
-    if (aggMemo.has(x)) continue;
-    const kids = kidsOf(x);
-    if (!done) {
-      stack.push([x, true]);
-      for (const k of kids) if (!aggMemo.has(k)) stack.push([k, false]);
-      continue;
-    }
+  return memoFold(n, aggMemo, (x, kids) => {
     const nested = x.kind === 'TableAggregate' || x.kind === 'StreamAgg' || x.kind === 'TableAggregateByKey' || x.kind === 'TableKeyByAndAggregate' || x.kind === 'TableMapRows';
-    aggMemo.set(x, AGG_KINDS.has(x.kind) || (!nested && kids.some((k) => aggMemo.get(k) === true)));
-  }
-  return aggMemo.get(n)!;
+    return AGG_KINDS.has(x.kind) || (!nested && kids.some((k) => k));
+  });
 }
 
 import { children } from '../../ir/children.js';
