@@ -33,10 +33,10 @@ export function floatDivide(em: EmitterApi, l: Expr, r: Expr): Expr {
           caseWhen(
             [
               [isNull(a!), { kind: 'null', type: scalarType('DOUBLE') }],
-              [binary('OR', call('isnan', [a!]), binary('=', a!, zeroT)), castLike(NAN, a!)],
-              [binary('<>', call('signbit', [a!]), call('signbit', [b!])), castLike(dbl(-Infinity), a!)],
+              [binary('OR', call('isnan', [a!]), binary('=', a!, zeroT)), NAN],
+              [binary('<>', call('signbit', [a!]), call('signbit', [b!])), dbl(-Infinity)],
             ],
-            castLike(dbl(Infinity), a!),
+            dbl(Infinity),
           ),
         ],
       ],
@@ -45,8 +45,6 @@ export function floatDivide(em: EmitterApi, l: Expr, r: Expr): Expr {
   });
 }
 
-// The division's operands share one type; a DOUBLE constant adopts it through the CASE.
-const castLike = (c: Expr, _like: Expr): Expr => c;
 
 export function applyFunction(em: EmitterApi, n: Extract<ValueIR, { kind: 'Apply' }>, args: readonly Expr[], types: readonly Type[]): Expr {
   const fn = n.fn as FnName;

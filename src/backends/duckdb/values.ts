@@ -252,7 +252,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'ToSet':
       return setOf(em, ex(n.a), t());
     case 'ToDict':
-      return toDict(em, n, ex(n.a), scope);
+      return toDict(em, n, ex(n.a));
     case 'StreamRange':
       return em.shareAll(
         [ex(n.start), ex(n.stop), ex(n.step)],
@@ -881,7 +881,7 @@ function streamZip(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamZip' }>, s
   );
 }
 
-function toDict(em: EmitterApi, n: IR, a: Expr, _scope: Scope): Expr {
+function toDict(em: EmitterApi, n: IR, a: Expr): Expr {
   const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
   // Pairs in order; for a repeated key the last pair wins; missing pairs are skipped.
   return em.share(
