@@ -1,6 +1,6 @@
 // Every program in test/cases and examples (the spec's examples among them) parses,
-// type-checks, prints back to an equal program, and matches its golden typed dump
-// (NAME.typed beside it; regenerate with UPDATE_GOLDEN=1 and review the diff).
+// type-checks, prints back to an equal program, and matches its golden typed dump and SQL
+// (NAME.typed and NAME.sql beside it; regenerate with UPDATE_GOLDEN=1 and review the diff).
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -36,6 +36,17 @@ describe('cases', () => {
       const golden = file.replace(/\.ir$/, '.typed');
       if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, r.stdout);
       expect(r.stdout).toBe(readFileSync(golden, 'utf8'));
+
+      // The SQL too (NAME.sql), where the DuckDB backend expresses the program.
+      const sql = await runCli(['compile', file, '--emit', 'sql']);
+      const sqlGolden = file.replace(/\.ir$/, '.sql');
+      if (sql.code !== 0) {
+        expect(sql.stderr).toMatch(/IRC4001/);
+        expect(existsSync(sqlGolden)).toBe(false);
+        return;
+      }
+      if (process.env.UPDATE_GOLDEN || !existsSync(sqlGolden)) writeFileSync(sqlGolden, sql.stdout);
+      expect(sql.stdout).toBe(readFileSync(sqlGolden, 'utf8'));
     });
   }
 });

@@ -1,0 +1,92 @@
+WITH
+  "t2" AS (
+    SELECT CAST("r1"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(12 AS BIGINT)) AS "r1"
+  )
+SELECT CAST((
+  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': "a4"."a9", 'evens': "a4"."a10", 'exploded': (
+    SELECT CAST(coalesce("a8"."a0", CAST(0 AS BIGINT)) AS BIGINT)
+    FROM (
+      SELECT sum(CAST("x7"."e" AS BIGINT)) AS "a0"
+      FROM "t2" AS "t6"
+      CROSS JOIN LATERAL unnest(CAST(CASE
+        WHEN CAST(0 AS INTEGER) IS NULL OR "t6"."idx" IS NULL OR CAST(1 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER[])
+        WHEN CAST(1 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:2:StreamRange with step 0') AS INTEGER[])
+        ELSE CAST(range(CAST(0 AS INTEGER), "t6"."idx", CAST(1 AS INTEGER)) AS INTEGER[])
+      END AS INTEGER[])) WITH ORDINALITY AS "x7"("e", "i")
+      GROUP BY ()
+    ) AS "a8"
+  ), 'grouped': CAST((
+    SELECT coalesce(list({'key': "g11"."k", 'value': "g11"."v"} ORDER BY "g11"."k" ASC NULLS LAST), CAST([] AS STRUCT("key" INTEGER, "value" BIGINT)[]))
+    FROM (
+      SELECT
+        CASE
+          WHEN "t9"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
+          WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:3:integer modulo by zero') AS INTEGER)
+          WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
+          ELSE list_extract(list_transform(["t9"."idx" % CAST(3 AS INTEGER)], lambda "_v10": CASE WHEN "_v10" <> CAST(0 AS INTEGER) AND ("_v10" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v10" + CAST(3 AS INTEGER) ELSE "_v10" END), CAST(1 AS BIGINT))
+        END AS "k",
+        count(*) AS "v"
+      FROM "t2" AS "t9"
+      GROUP BY CASE
+        WHEN "t9"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
+        WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:3:integer modulo by zero') AS INTEGER)
+        WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
+        ELSE list_extract(list_transform(["t9"."idx" % CAST(3 AS INTEGER)], lambda "_v10": CASE WHEN "_v10" <> CAST(0 AS INTEGER) AND ("_v10" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v10" + CAST(3 AS INTEGER) ELSE "_v10" END), CAST(1 AS BIGINT))
+      END
+    ) AS "g11"
+  ) AS STRUCT("key" INTEGER, "value" BIGINT)[]), 'perElement': (
+    SELECT CASE
+      WHEN "_v13" IS NULL THEN CAST(NULL AS BIGINT[])
+      WHEN (
+        SELECT min(len(CAST(["t14"."idx", CAST(1 AS INTEGER)] AS INTEGER[])))
+        FROM "t2" AS "t14"
+        WHERE CAST(["t14"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL
+        GROUP BY ()
+      ) <> "_v13" OR (
+        SELECT max(len(CAST(["t15"."idx", CAST(1 AS INTEGER)] AS INTEGER[])))
+        FROM "t2" AS "t15"
+        WHERE CAST(["t15"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL
+        GROUP BY ()
+      ) <> "_v13" THEN CAST(error('IRC:InvalidArgument:4:AggArrayPerElement over arrays of different lengths') AS BIGINT[])
+      ELSE (
+        SELECT coalesce(list((
+          SELECT CAST(coalesce(sum(CAST(list_extract(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]), "p16"."j" + CAST(1 AS BIGINT)) AS BIGINT)), CAST(0 AS BIGINT)) AS BIGINT)
+          FROM "t2" AS "t17"
+          WHERE CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL AND len(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[])) > "p16"."j"
+          GROUP BY ()
+        ) ORDER BY "p16"."j" ASC), CAST([] AS BIGINT[]))
+        FROM range("_v13") AS "p16"("j")
+      )
+    END
+    FROM (
+      SELECT (
+        SELECT first(len(CAST(["t12"."idx", CAST(1 AS INTEGER)] AS INTEGER[])) ORDER BY "t12"."idx" ASC NULLS LAST)
+        FROM "t2" AS "t12"
+        WHERE CAST(["t12"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL
+        GROUP BY ()
+      ) AS "_v13"
+    ) AS "s18"
+  )}
+  FROM (
+    SELECT
+      count(*) AS "a0",
+      sum(CAST("t3"."idx" AS DOUBLE)) AS "a1",
+      count(*) FILTER (WHERE CAST("t3"."idx" AS BIGINT) = CAST(0 AS BIGINT)) AS "a2",
+      list(CAST("t3"."idx" AS BIGINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
+      min(CAST("t3"."idx" AS DOUBLE)) AS "a4",
+      max(CAST("t3"."idx" AS DOUBLE)) AS "a5",
+      list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a6",
+      list(DISTINCT "t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a7",
+      list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a8",
+      last(CAST("t3"."idx" AS DOUBLE) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a9",
+      count(*) FILTER (WHERE CASE
+        WHEN "t3"."idx" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
+        WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
+        WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
+        ELSE list_extract(list_transform(["t3"."idx" % CAST(2 AS INTEGER)], lambda "_v5": CASE WHEN "_v5" <> CAST(0 AS INTEGER) AND ("_v5" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v5" + CAST(2 AS INTEGER) ELSE "_v5" END), CAST(1 AS BIGINT))
+      END = CAST(0 AS INTEGER)) AS "a10"
+    FROM "t2" AS "t3"
+    GROUP BY ()
+  ) AS "a4"
+) AS STRUCT("count" BIGINT, "sum" DOUBLE, "product" BIGINT, "min" DOUBLE, "max" DOUBLE, "collect" INTEGER[], "set" INTEGER[], "take" INTEGER[], "prev" DOUBLE, "evens" BIGINT, "exploded" BIGINT, "grouped" STRUCT("key" INTEGER, "value" BIGINT)[], "perElement" BIGINT[])) AS "result";

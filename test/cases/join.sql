@@ -1,0 +1,91 @@
+-- rows
+WITH
+  "t2" AS (
+    SELECT CAST("r1"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(6 AS BIGINT)) AS "r1"
+  ),
+  "t4" AS (
+    SELECT
+      "t3"."idx" AS "idx",
+      "t3"."idx" * "t3"."idx" AS "sq"
+    FROM "t2" AS "t3"
+  ),
+  "t6" AS (
+    SELECT CAST("r5"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(3 AS BIGINT)) AS "r5"
+  ),
+  "t8" AS (
+    SELECT
+      "t7"."idx" AS "idx",
+      'right' AS "v"
+    FROM "t6" AS "t7"
+  ),
+  "t11" AS (
+    SELECT
+      coalesce("t9"."idx", "t10"."idx") AS "idx",
+      "t9"."sq" AS "sq",
+      "t10"."v" AS "w",
+      "t9"."idx" AS "__o0",
+      "t10"."idx" AS "__o1"
+    FROM "t4" AS "t9"
+    LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
+  ),
+  "t13" AS (
+    SELECT
+      "t12"."idx" AS "idx",
+      count(*) AS "n",
+      CAST(coalesce(sum(CAST("t12"."sq" AS BIGINT)), CAST(0 AS BIGINT)) AS BIGINT) AS "total",
+      coalesce(list(DISTINCT "t12"."w" ORDER BY "t12"."w" ASC NULLS LAST), CAST([] AS VARCHAR[])) AS "names"
+    FROM "t11" AS "t12"
+    GROUP BY "t12"."idx"
+  )
+SELECT
+  CAST("t14"."idx" AS INTEGER) AS "idx",
+  CAST("t14"."n" AS BIGINT) AS "n",
+  CAST("t14"."total" AS BIGINT) AS "total",
+  CAST("t14"."names" AS VARCHAR[]) AS "names"
+FROM "t13" AS "t14"
+ORDER BY "t14"."idx" ASC NULLS LAST;
+
+-- global
+WITH
+  "t2" AS (
+    SELECT CAST("r1"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(6 AS BIGINT)) AS "r1"
+  ),
+  "t4" AS (
+    SELECT
+      "t3"."idx" AS "idx",
+      "t3"."idx" * "t3"."idx" AS "sq"
+    FROM "t2" AS "t3"
+  ),
+  "t6" AS (
+    SELECT CAST("r5"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(3 AS BIGINT)) AS "r5"
+  ),
+  "t8" AS (
+    SELECT
+      "t7"."idx" AS "idx",
+      'right' AS "v"
+    FROM "t6" AS "t7"
+  ),
+  "t11" AS (
+    SELECT
+      coalesce("t9"."idx", "t10"."idx") AS "idx",
+      "t9"."sq" AS "sq",
+      "t10"."v" AS "w",
+      "t9"."idx" AS "__o0",
+      "t10"."idx" AS "__o1"
+    FROM "t4" AS "t9"
+    LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
+  ),
+  "t13" AS (
+    SELECT
+      "t12"."idx" AS "idx",
+      count(*) AS "n",
+      CAST(coalesce(sum(CAST("t12"."sq" AS BIGINT)), CAST(0 AS BIGINT)) AS BIGINT) AS "total",
+      coalesce(list(DISTINCT "t12"."w" ORDER BY "t12"."w" ASC NULLS LAST), CAST([] AS VARCHAR[])) AS "names"
+    FROM "t11" AS "t12"
+    GROUP BY "t12"."idx"
+  )
+SELECT CAST(TRUE AS BOOLEAN) AS "global";
