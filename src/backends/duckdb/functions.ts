@@ -128,6 +128,8 @@ export function applyFunction(em: EmitterApi, n: Extract<ValueIR, { kind: 'Apply
               [binary('=', u, dbl(1)), v],
               [binary('=', binary('-', u, dbl(1)), dbl(-1)), dbl(-1)],
               [call('isinf', [u]), u],
+              // Away from 0 there is no cancellation, and (u - 1) * x could overflow.
+              [binary('>=', call('abs', [v]), dbl(1)), binary('-', u, dbl(1))],
             ],
             binary('/', binary('*', binary('-', u, dbl(1)), v), call('ln', [u])),
           ),
@@ -162,6 +164,8 @@ function log1p(em: EmitterApi, x: Expr): Expr {
           [binary('<', v, dbl(-1)), NAN],
           [binary('=', u, dbl(1)), v],
           [call('isinf', [u]), u],
+          // Away from 0 there is no cancellation, and x * ln(u) could overflow.
+          [binary('>=', v, dbl(1)), call('ln', [u])],
         ],
         binary('/', binary('*', v, call('ln', [u])), binary('-', u, dbl(1))),
       ),
