@@ -784,8 +784,12 @@ export class Emitter {
     const rkeys = rt.key.map((k) => this.toExpr(this.field(r1.row, k), rt.row.fields[fieldIndex(rt.row, k)]!.type));
     const rp = this.project(r1, this.rowFields(r1.row, rt.row));
     const rn: Expr = { kind: 'window', call: call('row_number', []), partitionBy: rkeys, orderBy: r1.order };
+    // A column that is TRUE on every right row: NULL after the LEFT JOIN exactly when unmatched.
+    const taken = new Set(rp.columns.map((c) => (c.alias ?? '').toLowerCase()));
+    let present = '__matched';
+    while (taken.has(present)) present += '_';
     const firsts: Rel = {
-      from: { query: { kind: 'select', columns: rp.columns, from: r1.from, qualify: binary('=', rn, { kind: 'number', type: 'BIGINT', value: 1n }) } },
+      from: { query: { kind: 'select', columns: [...rp.columns, { expr: TRUE, alias: present }], from: r1.from, qualify: binary('=', rn, { kind: 'number', type: 'BIGINT', value: 1n }) } },
       cols: rp.cols,
       hidden: rp.hidden,
       order: rp.order,
@@ -800,7 +804,7 @@ export class Emitter {
       .reduce((acc, e) => binary('AND', acc, e));
     const values = rt.row.fields.filter((f) => !rt.key.includes(f.name));
     const vt: StructType = { kind: 'Struct', fields: values };
-    const matched: Expr = { kind: 'isNull', operand: col(ro.rel.order[ro.rel.order.length - 1]!.col, ro.alias), not: true };
+    const matched: Expr = { kind: 'isNull', operand: col(present, ro.alias), not: true };
     const rootVal: Expr = {
       kind: 'case',
       whens: [{ when: matched, then: this.toExpr(vstruct(values.map((f) => [f.name, this.field(ro.row, f.name)] as const)), vt) }],

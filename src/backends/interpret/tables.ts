@@ -386,9 +386,10 @@ export function tableOps(deps: Deps) {
             const rb = b.done ? null : b.value;
             const lMissing = la !== null && hasMissing(la[0]!, lIdx);
             const rMissing = rb !== null && hasMissing(rb[0]!, rIdx);
-            // Missing keys sort last and match nothing; two unmatched missing-key runs go left first.
-            const c =
-              la === null ? 1 : rb === null ? -1 : lMissing ? (rMissing ? -1 : 1) : rMissing ? -1 : cmpLR(la[0]!, rb[0]!);
+            // Key order field by field (a missing field sorts last in its place); keys with a
+            // missing field match nothing, so such runs that compare equal go left first.
+            let c = la === null ? 1 : rb === null ? -1 : cmpLR(la[0]!, rb[0]!);
+            if (c === 0 && (lMissing || rMissing)) c = -1;
             if (c < 0) {
               if (keepLeft) for (const l of la!) yield make(l, null);
               a = li.next();
