@@ -368,12 +368,15 @@ export function tableOps(deps: Deps) {
       ...lOther.map((i) => (l === null ? null : l[i]!)),
       ...rOther.map((i) => (r === null ? null : r[i]!)),
     ];
+    // The result key continues past the join key (the right key's rest): the merge is in join key
+    // order, so a stable sort by the whole key puts the table in key order (semantics.md §7).
+    const out = tableTypeOf(node);
+    const byKey = out.key.length > n ? rowComparator(out.row, keyIndices(out)) : undefined;
     return (f): TableValue => {
       const L = left(f) as TableValue;
       const R = right(f) as TableValue;
       const global = [...(L.global as Row), ...(R.global as Row)];
-      return {
-        global,
+      const merged = {
         *rows() {
           // Both sides are in key order: a merge over runs of equal join keys. Keys with a
           // missing field match nothing (as in SQL).
@@ -404,6 +407,7 @@ export function tableOps(deps: Deps) {
           }
         },
       };
+      return { global, rows: byKey === undefined ? () => merged.rows() : () => stableSort([...merged.rows()], byKey) };
     };
   }
 
