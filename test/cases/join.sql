@@ -25,9 +25,15 @@ WITH
       coalesce("t9"."idx", "t10"."idx") AS "idx",
       "t9"."sq" AS "sq",
       "t10"."v" AS "w",
-      "t9"."idx" AS "__o0",
-      "t10"."idx" AS "__o1"
-    FROM "t4" AS "t9"
+      "t9"."__left" IS NULL AS "__o0",
+      "t9"."idx" AS "__o1",
+      "t10"."idx" AS "__o2"
+    FROM (
+      SELECT
+        "t9".*,
+        TRUE AS "__left"
+      FROM "t4" AS "t9"
+    ) AS "t9"
     LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
   ),
   "t13" AS (
@@ -74,9 +80,15 @@ WITH
       coalesce("t9"."idx", "t10"."idx") AS "idx",
       "t9"."sq" AS "sq",
       "t10"."v" AS "w",
-      "t9"."idx" AS "__o0",
-      "t10"."idx" AS "__o1"
-    FROM "t4" AS "t9"
+      "t9"."__left" IS NULL AS "__o0",
+      "t9"."idx" AS "__o1",
+      "t10"."idx" AS "__o2"
+    FROM (
+      SELECT
+        "t9".*,
+        TRUE AS "__left"
+      FROM "t4" AS "t9"
+    ) AS "t9"
     LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
   ),
   "t13" AS (

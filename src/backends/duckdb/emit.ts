@@ -735,7 +735,17 @@ export class Emitter {
   private join(n: Extract<TableIR, { kind: 'TableJoin' }>, scope: Scope, outer: Scope, type: TableType): Rel {
     const l = this.table(n.left, outer);
     const r = this.table(n.right, outer);
-    const lo = this.open(l);
+    // A column TRUE on every left row, NULL on a right row without one: among equal keys the
+    // left rows come first (semantics.md §7), which the left order columns cannot tell when
+    // they are missing themselves.
+    const lo0 = this.open(l);
+    const leftTaken = new Set([...l.cols, ...l.hidden].map((c) => c.toLowerCase()));
+    let leftMark = '__left';
+    while (leftTaken.has(leftMark)) leftMark += '_';
+    const lo: Opened = {
+      ...lo0,
+      from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: { kind: 'star', table: lo0.alias } }, { expr: TRUE, alias: leftMark }], from: lo0.from }, alias: { name: lo0.alias } },
+    };
     const ro = this.open(r);
     const lt = l.type;
     const rt = r.type;
@@ -767,6 +777,7 @@ export class Emitter {
       return name;
     };
     const order: OrderCol[] = type.key.map((kn) => ({ col: cols[fieldIndex(type.row, kn)]!, desc: false }));
+    order.push({ col: hide({ kind: 'isNull', operand: col(leftMark, lo.alias), not: false }), desc: false });
     for (const oc of l.order) order.push({ col: hide(col(oc.col, lo.alias)), desc: oc.desc });
     for (const oc of r.order) order.push({ col: hide(col(oc.col, ro.alias)), desc: oc.desc });
     const lg = this.spread(l.global, lt.global);
