@@ -934,3 +934,13 @@ describe('§8 errors', () => {
     for (const e of r.errors) expect(e.span).toEqual(ref);
   });
 });
+
+describe('names the emitter makes up', () => {
+  test('a DuckDB table named like a generated CTE (t1..t9, any case) is still the table read', async () => {
+    for (let i = 1; i <= 9; i++) await connection.run(`CREATE OR REPLACE TABLE "T${i}" AS SELECT ${i} AS v`);
+    const read = (i: number) =>
+      `(TableAggregate (TableRead Table{global:Struct{},key:[],row:Struct{v:Int32}} False "{\\"name\\":\\"DuckDBTableReader\\",\\"table\\":\\"t${i}\\"}") (ApplyAggOp Sum () ((Cast Int64 (GetField v (Ref row))))))`;
+    const r = await runDuckDB(parse(`(MakeArray None ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map(read).join(' ')})`), { connection });
+    expect(r.kind === 'value' && r.value).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
+  });
+});

@@ -179,6 +179,9 @@ export class Emitter {
   // ---- entry --------------------------------------------------------------------------------
 
   emit(ir: IR): Emitted {
+    forEachNode(ir, (n) => {
+      if (n.kind === 'TableRead' && n.reader.name === 'DuckDBTableReader') this.reserved.add(n.reader.table.toLowerCase());
+    });
     fold<null, boolean>(ir, null, {
       enter: () => null,
       leave: (node, _c, kids) => {
@@ -209,15 +212,32 @@ export class Emitter {
     return { main: this.with({ kind: 'select', columns: [{ expr: e, alias: 'result' }] }), type };
   }
 
+  /** `body` with the CTEs it reads, directly or through other CTEs (a table program's rows
+   * and global statements each read only part of them). */
   private with(body: Select): Query {
-    return this.ctes.length === 0 ? body : { kind: 'with', recursive: false, ctes: [...this.ctes], body };
+    const needed = tablesRead(body);
+    const ctes: Cte[] = [];
+    // CTEs come after the ones they read, so one pass from the end finds them all.
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const c = this.ctes[i]!;
+      if (!needed.has(c.name)) continue;
+      ctes.push(c);
+      for (const name of tablesRead(c.query)) needed.add(name);
+    }
+    return ctes.length === 0 ? body : { kind: 'with', recursive: false, ctes: ctes.reverse(), body };
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
   private fresh(prefix: string): string {
-    return `${prefix}${++this.counter}`;
+    let name: string;
+    do name = `${prefix}${++this.counter}`;
+    while (this.reserved.has(name.toLowerCase()));
+    return name;
   }
+
+  /** DuckDB tables the program reads: a CTE of that name would hide the table. */
+  private readonly reserved = new Set<string>();
 
   private typeOf(n: IR): AnyType {
     const t = this.types.get(n);
@@ -925,6 +945,19 @@ function orderItem(e: Expr, desc: boolean): OrderItem {
 
 function reverse(o: OrderItem): OrderItem {
   return { expr: o.expr, desc: !o.desc, nulls: o.nulls === 'LAST' ? 'FIRST' : 'LAST' };
+}
+
+/** The names of the tables (CTEs) a query reads through `FROM name`. */
+function tablesRead(q: Query): Set<string> {
+  const out = new Set<string>();
+  const stack: unknown[] = [q];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if ((x as { kind?: string }).kind === 'tableRef') out.add((x as { name: string }).name);
+    for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return out;
 }
 
 const windowMemo = new WeakMap<object, boolean>();
