@@ -4,37 +4,25 @@
 
 import fc from 'fast-check';
 import { appendFileSync } from 'node:fs';
-import { arbProgram, backendOutcome, defaultExclude, interpretOutcome, sameResult } from '../dist/testing/index.js';
+import { arbProgram, backendOutcome, classify, defaultExclude, interpretOutcome, usesExcluded } from '../dist/testing/index.js';
 import { duckdbBackend } from '../dist/backends/duckdb/index.js';
-import { forEachNode } from '../dist/ir/walk.js';
 import { printIR } from '../dist/ir/print.js';
 
 const total = Number(process.argv[2] ?? 10_000);
 const first = Number(process.argv[3] ?? 1);
 const backend = await duckdbBackend();
-const counts = { same: 0, skipped: 0, parity: 0, duckdbFailed: 0, wrong: 0 };
+const counts = { same: 0, skipped: 0, oneSided: 0, rejected: 0, wrong: 0 };
 const start = performance.now();
 for (let batch = 0; batch * 1000 < total; batch++) {
   const seed = first + batch;
   for (const ir of fc.sample(arbProgram({ exclude: defaultExclude }), { seed, numRuns: Math.min(1000, total - batch * 1000) })) {
-    let excluded = false;
-    forEachNode(ir, (n) => {
-      if (defaultExclude.includes(n.kind)) excluded = true;
-    });
-    if (excluded || !backend.supports(ir)) {
+    if (usesExcluded(ir) || !backend.supports(ir)) {
       counts.skipped++;
       continue;
     }
-    const expected = interpretOutcome(ir);
-    const actual = await backendOutcome(backend, ir);
-    const why = sameResult(expected, actual, 'failure');
-    if (why === null) counts.same++;
-    else if (actual.kind === 'crash' && actual.message.includes('IRC4002')) counts.duckdbFailed++;
-    else if ((expected.kind === 'error') !== (actual.kind === 'error') && expected.kind !== 'crash' && actual.kind !== 'crash') counts.parity++;
-    else {
-      counts.wrong++;
-      appendFileSync('wrong-programs.txt', `--- seed ${seed}: ${why}\n${printIR(ir)}\n`);
-    }
+    const { verdict, reason } = classify(interpretOutcome(ir), await backendOutcome(backend, ir));
+    counts[verdict]++;
+    if (verdict === 'wrong') appendFileSync('wrong-programs.txt', `--- seed ${seed}: ${reason}\n${printIR(ir)}\n`);
   }
   console.log(`${Math.min(total, (batch + 1) * 1000)} programs, ${((performance.now() - start) / 1000).toFixed(0)} s: ${JSON.stringify(counts)}`);
 }

@@ -7,8 +7,8 @@
 // Values are compared through `show`, which tells an Int64 (bigint) from an Int32 (number),
 // -0.0 from 0.0, and prints NaN and the infinities; errors by their class (semantics.md §8).
 
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { memoryDuck } from './util.js';
 import { compileProgram, runDuckDB } from '../src/backends/duckdb/index.js';
 import { interpret, RuntimeError, type Result } from '../src/backends/interpret/index.js';
 import type { RuntimeErrorClass } from '../src/backends/interpret/errors.js';
@@ -18,17 +18,7 @@ import type { Value } from '../src/ir/value.js';
 import { countNodes, forEachNode } from '../src/ir/walk.js';
 import { parse } from '../src/parse/index.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
-});
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+const db = memoryDuck();
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -73,7 +63,7 @@ async function both(text: string | IR): Promise<{ ir: IR; interp: Outcome; duck:
   }
   let duck: Outcome;
   try {
-    duck = { ok: true, value: fromResult(await runDuckDB(ir, { connection })) };
+    duck = { ok: true, value: fromResult(await runDuckDB(ir, { connection: db.c })) };
   } catch (error) {
     duck = { ok: false, error };
   }
@@ -937,10 +927,10 @@ describe('§8 errors', () => {
 
 describe('names the emitter makes up', () => {
   test('a DuckDB table named like a generated CTE (t1..t9, any case) is still the table read', async () => {
-    for (let i = 1; i <= 9; i++) await connection.run(`CREATE OR REPLACE TABLE "T${i}" AS SELECT ${i} AS v`);
+    for (let i = 1; i <= 9; i++) await db.c.run(`CREATE OR REPLACE TABLE "T${i}" AS SELECT ${i} AS v`);
     const read = (i: number) =>
       `(TableAggregate (TableRead Table{global:Struct{},key:[],row:Struct{v:Int32}} False "{\\"name\\":\\"DuckDBTableReader\\",\\"table\\":\\"t${i}\\"}") (ApplyAggOp Sum () ((Cast Int64 (GetField v (Ref row))))))`;
-    const r = await runDuckDB(parse(`(MakeArray None ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map(read).join(' ')})`), { connection });
+    const r = await runDuckDB(parse(`(MakeArray None ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map(read).join(' ')})`), { connection: db.c });
     expect(r.kind === 'value' && r.value).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
   });
 });

@@ -4,9 +4,9 @@
 // stand for, and parentheses must give the tree's meaning (random trees, evaluated by JS and
 // by DuckDB).
 
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { memoryDuck } from './util.js';
 import { printExpr, printSql } from '../src/backends/duckdb/print.js';
 import { quoteIdent, quoteString } from '../src/backends/duckdb/quote.js';
 import {
@@ -46,20 +46,10 @@ import {
 } from '../src/ir/types.js';
 import { INT64_MAX, INT64_MIN, type Value } from '../src/ir/value.js';
 
-let instance: DuckDBInstance;
-let duck: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  duck = await instance.connect();
-});
-afterAll(() => {
-  duck.closeSync();
-  instance.closeSync();
-});
+const db = memoryDuck();
 
 async function rows(sql: string): Promise<unknown[][]> {
-  return (await duck.runAndReadAll(sql)).getRowsJS() as unknown[][];
+  return (await db.c.runAndReadAll(sql)).getRowsJS() as unknown[][];
 }
 
 async function one(sql: string): Promise<unknown> {
@@ -123,15 +113,15 @@ describe('quote.ts', () => {
     for (const [i, name] of hostile.entries()) {
       const table = `${name}_${i}`;
       const column = `${name}_c`;
-      await duck.run(`CREATE TABLE ${quoteIdent(table)} (${quoteIdent(column)} VARCHAR)`);
-      await duck.run(`INSERT INTO ${quoteIdent(table)} VALUES (${quoteString(name)})`);
+      await db.c.run(`CREATE TABLE ${quoteIdent(table)} (${quoteIdent(column)} VARCHAR)`);
+      await db.c.run(`INSERT INTO ${quoteIdent(table)} VALUES (${quoteString(name)})`);
       const q = select([{ expr: col(column, 't'), alias: name }], { from: { kind: 'tableRef', name: table, alias: { name: 't' } } });
       const sql = printSql(q);
       await expectParses(sql);
-      const r = await duck.runAndReadAll(sql);
+      const r = await db.c.runAndReadAll(sql);
       expect(r.columnNames()).toEqual([name]);
       expect(r.getRowsJS()).toEqual([[name]]);
-      await duck.run(`DROP TABLE ${quoteIdent(table)}`);
+      await db.c.run(`DROP TABLE ${quoteIdent(table)}`);
     }
     // Nothing was dropped or created on the side.
     expect(await rows('SELECT table_name FROM information_schema.tables')).toEqual([]);
@@ -150,7 +140,7 @@ describe('quote.ts', () => {
       ]);
       const sql = printSql(q);
       await expectParses(sql);
-      const r = await duck.runAndReadAll(sql);
+      const r = await db.c.runAndReadAll(sql);
       expect(r.columnNames()).toEqual([s, 'st', 'l']);
       expect(r.getRowsJS()).toEqual([[s, { [s]: s }, [s + s]]]);
     }

@@ -11,10 +11,10 @@
 // A value program is one column `result`; a table program's rows are one column per row field,
 // named as the field, and its global one column `global`. Nothing is run here.
 
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { memoryDuck } from './util.js';
 import { compileProgram, type CompiledSql } from '../src/backends/duckdb/index.js';
 import { printSqlType } from '../src/backends/duckdb/print.js';
 import { repType, uniqueNames } from '../src/backends/duckdb/types.js';
@@ -23,17 +23,7 @@ import type { Type } from '../src/ir/types.js';
 import { parse } from '../src/parse/index.js';
 import { isTableType, typecheck, type AnyType } from '../src/passes/typecheck.js';
 
-let instance: DuckDBInstance;
-let duck: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  duck = await instance.connect();
-});
-afterAll(() => {
-  duck.closeSync();
-  instance.closeSync();
-});
+const db = memoryDuck();
 
 // ---- DuckDB type text ---------------------------------------------------------------------------
 
@@ -239,12 +229,12 @@ interface Column {
 }
 
 async function describeSql(sql: string): Promise<Column[]> {
-  const r = await duck.runAndReadAll(`DESCRIBE ${sql}`);
+  const r = await db.c.runAndReadAll(`DESCRIBE ${sql}`);
   return (r.getRowObjectsJS() as { column_name: string; column_type: string }[]).map((row) => ({ name: row.column_name, type: parseDuckType(row.column_type) }));
 }
 
 async function expectParses(sql: string): Promise<void> {
-  const r = await duck.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR))', [sql]);
+  const r = await db.c.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR))', [sql]);
   const json = JSON.parse(r.getRowsJS()[0]![0] as string) as { error: boolean; error_message?: string; statements?: unknown[] };
   expect(json.error, `${json.error_message ?? ''}\n${sql}`).toBe(false);
   expect(json.statements?.length).toBe(1);

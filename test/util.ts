@@ -1,4 +1,5 @@
 import { main } from '../src/cli/main.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface CliResult {
   readonly code: number;
@@ -65,4 +66,25 @@ export async function withDuck<T>(path: string, f: (c: import('@duckdb/node-api'
     c.closeSync();
     instance.closeSync();
   }
+}
+
+/** One in-memory DuckDB connection for a test file: opened before its tests, closed after. */
+export function memoryDuck(): { readonly c: import('@duckdb/node-api').DuckDBConnection } {
+  let instance: import('@duckdb/node-api').DuckDBInstance | undefined;
+  let connection: import('@duckdb/node-api').DuckDBConnection | undefined;
+  beforeAll(async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  });
+  afterAll(() => {
+    connection?.closeSync();
+    instance?.closeSync();
+  });
+  return {
+    get c() {
+      if (connection === undefined) throw new Error('memoryDuck: used outside a test');
+      return connection;
+    },
+  };
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { interpret, RuntimeError, type Result, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import { children } from '../ir/children.js';
+import { forEachNode } from '../ir/walk.js';
 import type { IR, Kind } from '../ir/nodes.js';
 import { printIR } from '../ir/print.js';
 import { tableTypeEqual, typeEqual, type Type } from '../ir/types.js';
@@ -112,6 +113,29 @@ export async function backendOutcome(backend: Backend, ir: IR): Promise<Outcome>
 function failure(e: unknown): Outcome {
   if (e instanceof RuntimeError) return { kind: 'error', errorClass: e.errorClass, message: e.message };
   return { kind: 'crash', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+}
+
+/** Whether a program holds any of the `exclude`d kinds (as glue, say, where the generator left it). */
+export function usesExcluded(ir: IR, exclude: readonly Kind[] = defaultExclude): boolean {
+  let found = false;
+  forEachNode(ir, (n) => {
+    if (exclude.includes(n.kind)) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/**
+ * How a backend's outcome compares with the interpreter's, for long runs that count rather than
+ * stop: `same` (by `sameResult` with error classes lenient), `oneSided` (exactly one side raised
+ * a user error), `rejected` (the backend refused the program with a diagnostic) or `wrong`.
+ */
+export function classify(expected: Outcome, actual: Outcome): { readonly verdict: 'same' | 'oneSided' | 'rejected' | 'wrong'; readonly reason: string | null } {
+  const reason = sameResult(expected, actual, 'failure');
+  if (reason === null) return { verdict: 'same', reason };
+  if (actual.kind === 'crash' && actual.message.startsWith('UserError:')) return { verdict: 'rejected', reason };
+  const oneSided = (expected.kind === 'error') !== (actual.kind === 'error') && expected.kind !== 'crash' && actual.kind !== 'crash';
+  return { verdict: oneSided ? 'oneSided' : 'wrong', reason };
 }
 
 /** The reference interpreter as a Backend (a backend that must always agree). */
