@@ -339,7 +339,6 @@ export class Emitter {
     const p = this.fresh('_v');
     const b = body(col(p));
     if (containsSubquery(b)) {
-      if (containsWindow(b) || containsWindow(e)) throw new UserError([diagnostic('unsupportedSql', undefined, 'the DuckDB backend cannot express a scan (ApplyScanOp) whose value is read inside a nested query')]);
       // DuckDB lambdas cannot hold subqueries: bind through a one-row derived table instead.
       return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: b }], from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: e, alias: p }] }, alias: { name: this.fresh('s') } } } };
     }
@@ -958,42 +957,6 @@ function tablesRead(q: Query): Set<string> {
     for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
   }
   return out;
-}
-
-const windowMemo = new WeakMap<object, boolean>();
-
-/**
- * Whether an expression holds a window function outside any subquery of its own. A scan is a
- * window over the rows of the SELECT it sits in; moved into a subquery it would run over that
- * subquery's rows instead, so the emitter refuses (IRC4001) rather than emit that.
- */
-export function containsWindow(root: Expr): boolean {
-  const stack: [object, boolean][] = [[root, false]];
-  while (stack.length > 0) {
-    const [x, done] = stack.pop()!;
-    if (windowMemo.has(x)) continue;
-    const kind = (x as { kind?: string }).kind;
-    if (kind === 'window') {
-      windowMemo.set(x, true);
-      continue;
-    }
-    if (kind === 'subquery' || kind === 'exists') {
-      windowMemo.set(x, false);
-      continue;
-    }
-    const kids: object[] = [];
-    for (const v of Object.values(x)) {
-      if (Array.isArray(v)) for (const y of v) { if (y !== null && typeof y === 'object') kids.push(y); }
-      else if (v !== null && typeof v === 'object') kids.push(v);
-    }
-    if (!done) {
-      stack.push([x, true]);
-      for (const k of kids) if (!windowMemo.has(k)) stack.push([k, false]);
-      continue;
-    }
-    windowMemo.set(x, kids.some((k) => windowMemo.get(k) === true));
-  }
-  return windowMemo.get(root)!;
 }
 
 const subMemo = new WeakMap<object, boolean>();

@@ -1,12 +1,12 @@
 // Value nodes to SQL expressions (the value half of emit.ts). Each case follows
 // docs/design/semantics.md; where DuckDB's own operator differs, the rule is spelled out.
 
-import { diagnostic, InternalError, UserError } from '../../diagnostics/diagnostic.js';
+import { InternalError } from '../../diagnostics/diagnostic.js';
 import type { AggOp, IR, ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
-import { containsSubquery, containsWindow, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
+import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
 import { memoFold } from '../../ir/walk.js';
@@ -704,7 +704,6 @@ function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Ex
     const u = em.fresh('u');
     const o = em.fresh('_o');
     const s = sel(col(o));
-    if (s.columns.some((c) => containsWindow(c.expr)) || (s.where !== undefined && containsWindow(s.where))) return scanInNestedQuery();
     // Typed: DuckDB's unnest rejects a NULL that folding left without a list type.
     const from: From = { kind: 'tableFunction', name: 'unnest', args: [listT ? cast(l, repType(listT)) : l], alias: { name: u, columns: [p, o] }, ordinality: true };
     const q = subquery({ ...s, from });
@@ -833,7 +832,6 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
       compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, col('acc', rr)).set(n.name, call('list_extract', [l, next])), closed: false }),
       accT,
     );
-    if (containsWindow(body) || containsWindow(zero)) return scanInNestedQuery();
     const steps: Query = {
       kind: 'unionAll',
       queries: [
@@ -998,10 +996,6 @@ function presentGivenColumns(e: Expr, columns: Map<string, Expr>): boolean {
   }
 }
 
-function scanInNestedQuery(): never {
-  throw new UserError([diagnostic('unsupportedSql', undefined, 'the DuckDB backend cannot express a scan (ApplyScanOp) whose value is read inside a nested query')]);
-}
-
 /** A literal that is present (not NULL): a scalar, a container written out, or a cast of one. */
 const presentLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'list' || e.kind === 'struct' || e.kind === 'map' || (e.kind === 'cast' && presentLiteral(e.operand));
@@ -1138,7 +1132,6 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const first = open();
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
       const q = aggregateQuery(em, ctx, first.from, undefined, (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
-      if (containsWindow(l)) return scanInNestedQuery();
       // Aggregating a missing stream is missing.
       return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], q);
   };
