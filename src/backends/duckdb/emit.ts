@@ -334,7 +334,7 @@ export class Emitter {
    * exponential in text; a one-element lambda binds it instead (a subquery when the body holds
    * a subquery, which lambdas cannot).
    */
-  private share(e: Expr, body: (x: Expr) => Expr, _bodyHasSub = false): Expr {
+  private share(e: Expr, body: (x: Expr) => Expr): Expr {
     if (this.simple(e)) return body(e);
     const p = this.fresh('_v');
     const b = body(col(p));
@@ -345,8 +345,8 @@ export class Emitter {
     return call('list_extract', [call('list_transform', [{ kind: 'list', items: [e] }, { kind: 'lambda', params: [p], body: b }]), int1]);
   }
 
-  private shareAll(es: readonly Expr[], body: (xs: Expr[]) => Expr, bodyHasSub = false): Expr {
-    const go = (i: number, acc: Expr[]): Expr => (i === es.length ? body(acc) : this.share(es[i]!, (x) => go(i + 1, [...acc, x]), bodyHasSub));
+  private shareAll(es: readonly Expr[], body: (xs: Expr[]) => Expr): Expr {
+    const go = (i: number, acc: Expr[]): Expr => (i === es.length ? body(acc) : this.share(es[i]!, (x) => go(i + 1, [...acc, x])));
     return go(0, []);
   }
 
@@ -921,9 +921,8 @@ export class Emitter {
     toExpr: (v: Val, t: Type) => this.toExpr(v, t),
     getField: (v: Val, t: Type, name: string) => this.getField(v, t, name),
     spread: (v: Val, t: Type) => this.spread(v, t),
-    share: (e: Expr, body: (x: Expr) => Expr, bodyHasSub?: boolean) => this.share(e, body, bodyHasSub),
-    shareAll: (es: readonly Expr[], body: (xs: Expr[]) => Expr, bodyHasSub?: boolean) => this.shareAll(es, body, bodyHasSub),
-    hasSub: (n: IR) => this.hasSub.has(n),
+    share: (e: Expr, body: (x: Expr) => Expr) => this.share(e, body),
+    shareAll: (es: readonly Expr[], body: (xs: Expr[]) => Expr) => this.shareAll(es, body),
     table: (n: TableIR, scope: Scope) => this.table(n, scope),
     open: (r: Rel) => this.open(r),
     relationalLet: (v: ValueIR, scope: Scope) => this.relationalLet(v, scope),

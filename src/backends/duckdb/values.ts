@@ -145,7 +145,6 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
             [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), [isNull(v), nullOf(t())]],
             ex(n.default),
           ),
-        em.hasSub(n),
       );
     }
     case 'Let':
@@ -218,7 +217,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       };
       if (old.kind === 'vstruct') return build(old);
       // A missing struct stays missing.
-      return em.share(old, (o) => caseWhen([[isNull(o), nullOf(rt)]], em.toExpr(build(o), rt)), em.hasSub(n));
+      return em.share(old, (o) => caseWhen([[isNull(o), nullOf(rt)]], em.toExpr(build(o), rt)));
     }
     case 'GetField':
       return em.getField(val(n.o), em.typeOf(n.o), n.name);
@@ -239,7 +238,6 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
             ],
             call('list_extract', [a!, binary('+', cast(i!, scalarType('BIGINT')), big(1n))]),
           ),
-        em.hasSub(n),
       );
     case 'ArrayLen':
     case 'StreamLen':
@@ -564,10 +562,11 @@ function compileLet(em: EmitterApi, n: Extract<ValueIR, { kind: 'Let' }>, i: num
   // subexpressions); repeated text must stay small, or nested lets would grow exponentially.
   if (!mayRaise(em, b.value) && (small(v) || [...rest, n.body].reduce((k, x) => k + reads(x, b.name), 0) <= 1)) return bind(v, false);
   const restHasAgg = [...rest, n.body].some((x) => hasAggregator(x));
-  if (restHasAgg) return bind(v, false); // aggregates cannot sit in a lambda or a subquery: repeat `v`
+  // An aggregate of a keyed aggregation is not a column of its own SELECT: moved into a
+  // subquery it would change query level, so `v` is repeated instead.
+  if (restHasAgg) return bind(v, false);
   const bodyT = em.typeOf(n);
-  const sub = [...rest, n.body].some((x) => em.hasSub(x));
-  return em.share(v, (x) => em.toExpr(bind(x, false), bodyT), sub);
+  return em.share(v, (x) => em.toExpr(bind(x, false), bodyT));
 }
 
 const isScalar = (t: Type): boolean => t.kind === 'Int32' || t.kind === 'Int64' || t.kind === 'Float32' || t.kind === 'Float64' || t.kind === 'Boolean' || t.kind === 'String';
