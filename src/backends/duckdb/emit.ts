@@ -37,6 +37,7 @@ import {
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
+import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
 import { printSqlType } from './print.js';
@@ -116,6 +117,8 @@ export interface EmitOptions {
   readonly types: ReadonlyMap<IR, AnyType>;
   /** A source's columns and their DuckDB type names, when known: equal types need no CAST. */
   readonly sourceColumns?: (r: TableReader) => ReadonlyMap<string, string> | undefined;
+  /** What the result needs of each node (passes/demand.ts); without it, everything. */
+  readonly demand?: DemandInfo;
 }
 
 /** The SQL of a program: rows and (for tables) the global, each a full query. */
@@ -171,8 +174,11 @@ export class Emitter {
   /** Table CTEs already emitted for a node in a closed scope. */
   private readonly relMemo = new Map<IR, Rel>();
 
+  private readonly demand: DemandInfo | undefined;
+
   constructor(options: EmitOptions) {
     this.types = options.types;
+    this.demand = options.demand;
     this.sourceColumns = options.sourceColumns;
   }
 
@@ -185,7 +191,7 @@ export class Emitter {
     fold<null, boolean>(ir, null, {
       enter: () => null,
       leave: (node, _c, kids) => {
-        const sub = SUBQUERY_KINDS.has(node.kind) || isTableIR(node) || kids.some((k) => k);
+        const sub = this.needed(node) && (SUBQUERY_KINDS.has(node.kind) || isTableIR(node) || kids.some((k) => k));
         if (sub) this.hasSub.add(node);
         return sub;
       },
@@ -913,8 +919,14 @@ export class Emitter {
     return compileValue(this.api, n, scope);
   }
 
+  /** Whether the result needs a value node at all (semantics.md §1: what nothing needs is not evaluated). */
+  private needed(n: IR): boolean {
+    return this.demand === undefined || isTableIR(n) || this.demand.needed(n);
+  }
+
   // Exposed to values.ts.
   readonly api = {
+    needed: (n: IR) => this.needed(n),
     fresh: (p: string) => this.fresh(p),
     typeOf: (n: IR) => this.vtype(n),
     raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),

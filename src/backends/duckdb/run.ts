@@ -9,6 +9,7 @@ import { forEachNode } from '../../ir/walk.js';
 import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
 import { RuntimeError, type RuntimeErrorClass } from '../interpret/errors.js';
 import type { Result } from '../interpret/index.js';
+import { analyzeDemand } from '../../passes/demand.js';
 import { Emitter, ERROR_PREFIX, type Emitted } from './emit.js';
 import { printSql } from './print.js';
 import type { Query } from './sql.js';
@@ -71,7 +72,8 @@ export interface CompileOptions extends TypecheckOptions {
 export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSql {
   const info = typecheck(ir, options);
   if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
-  const em = new Emitter({ types: info.types, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
+  const demand = analyzeDemand(ir, info.types);
+  const em = new Emitter({ types: info.types, demand, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
   let write: TableWriter | undefined;
   let root = ir;
   if (ir.kind === 'TableWrite') {

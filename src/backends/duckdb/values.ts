@@ -46,7 +46,7 @@ function small(e: Expr, limit = 40): boolean {
 export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   const t = (): Type => em.typeOf(n);
   // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
-  if (foldsToMissing(n)) return nullOf(t());
+  if (foldsToMissing(n) || !em.needed(n)) return nullOf(t());
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
   const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };

@@ -24,6 +24,7 @@ import { tableOps, type Row, type TableSource, type TableValue } from './tables.
 import { foldsToMissing } from '../../passes/static-missing.js';
 import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
+import type { DemandInfo } from '../../passes/demand.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -49,6 +50,8 @@ export interface CompileOptions {
   readonly source?: TableSource;
   /** Receives the rows of every TableWrite, in table order. */
   readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[], span?: Span) => void;
+  /** What the result needs of each node (passes/demand.ts); without it, everything. */
+  readonly demand?: DemandInfo;
   /** Called with every value a node produces (strict mode). */
   readonly check?: (node: IR, value: unknown) => void;
 }
@@ -114,6 +117,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
   }
   const resolve = (binder: IR, bind: Bind, _scope: string, ordinal: number): Loc => ({ binder, slot: slotOf(binder, bind, ordinal) });
   const check = options.check;
+  const demand = options.demand;
   const tables = tableOps({ typeOf, tableTypeOf, source: options.source });
 
   const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null }, {
@@ -134,6 +138,10 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           for (const s of fs) s(f, c);
         };
       };
+      // A value nothing needs is not evaluated (semantics.md §1), aggregators included.
+      if (demand !== undefined && !isTableIR(node) && !demand.needed(node)) {
+        return { v: () => null, seq: null, scan: null, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
+      }
       let seq = passSeq('agg');
       let scan = passSeq('scan');
       const special = aggregationNode(node, kids, own);

@@ -6,6 +6,7 @@ import type { IR, Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
+import { analyzeDemand } from '../../passes/demand.js';
 import { compile, locate } from './compile.js';
 import type { Row, TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
@@ -37,7 +38,8 @@ export function interpret(ir: IR, options: InterpretOptions = {}): Result {
   const info = typecheck(ir, options);
   if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
   const check = options.strict ? strictChecker(info.types) : undefined;
-  const program = compile(ir, { types: info.types, source: options.source, sink: options.sink, check });
+  const demand = analyzeDemand(ir, info.types);
+  const program = compile(ir, { types: info.types, source: options.source, sink: options.sink, check, demand });
   const type = info.types.get(ir)!;
   let out: unknown;
   try {

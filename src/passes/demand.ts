@@ -1,0 +1,329 @@
+// Demand (semantics.md §1, "Unneeded values"): which part of each node's value the program's
+// result needs. A value node nothing needs is not evaluated by any backend, so an error inside
+// it is not raised. SQL engines prune what no output column reads (unread projection columns,
+// aggregates and struct fields, tables only counted), so every backend prunes by this one
+// analysis instead of each by its own rules. Hail's PruneDeadFields is the model.
+//
+// An analysis: one backward walk from the root, results in side tables, the IR untouched.
+// Linear: each node is visited once; demands on struct fields are merged per binder.
+//
+// A value demand is NONE (not needed at all), ALL, or the struct or tuple fields needed (an
+// empty set: only whether the value is missing). A table demand says whether its rows are
+// needed at all (`count`), which row and global fields are, and whether its order is.
+
+import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
+import { children } from '../ir/children.js';
+import { isTableIR, type IR } from '../ir/nodes.js';
+import type { TableType, Type } from '../ir/types.js';
+import { fold } from '../ir/walk.js';
+import { foldsToMissing } from './static-missing.js';
+import type { AnyType } from './typecheck.js';
+
+export type Demand = null | 'all' | ReadonlyMap<string, Demand>;
+export const NONE = null;
+export const ALL = 'all' as const;
+
+export interface TableDemand {
+  /** Whether the table's rows (their number, which ones) are needed at all. */
+  readonly count: boolean;
+  readonly rows: Demand;
+  readonly global: Demand;
+  /** Whether the order of the rows is needed. */
+  readonly order: boolean;
+}
+const TABLE_NONE: TableDemand = { count: false, rows: NONE, global: NONE, order: false };
+const TABLE_ALL: TableDemand = { count: true, rows: ALL, global: ALL, order: true };
+
+/** The demand on every node of one program. Nodes absent are needed whole. */
+export interface DemandInfo {
+  /** Whether a value node's value is needed at all. */
+  needed(n: IR): boolean;
+  value(n: IR): Demand;
+  table(n: IR): TableDemand;
+}
+
+export function union(a: Demand, b: Demand): Demand {
+  if (a === NONE) return b;
+  if (b === NONE) return a;
+  if (a === ALL || b === ALL) return ALL;
+  const out = new Map(a);
+  for (const [k, v] of b) out.set(k, union(out.get(k) ?? NONE, v));
+  return out;
+}
+
+/** The demand on field `name` of a value demanded `d`. */
+function fieldDemand(d: Demand, name: string): Demand {
+  if (d === NONE || d === ALL) return d;
+  return d.get(name) ?? NONE;
+}
+
+function fields(entries: Iterable<readonly [string, Demand]>): Demand {
+  return new Map(entries);
+}
+
+function unionTable(a: TableDemand, b: TableDemand): TableDemand {
+  return { count: a.count || b.count, rows: union(a.rows, b.rows), global: union(a.global, b.global), order: a.order || b.order };
+}
+
+/** Where a variable is bound: its binder node and which of its bindings. */
+interface Target {
+  readonly node: IR;
+  readonly key: string;
+}
+const keyOf = (bind: Bind): string => `${bind.name}@${bind.source.of}:${'child' in bind.source ? bind.source.child : ''}`;
+
+const AGGREGATORS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggGroupBy', 'AggArrayPerElement']);
+
+export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): DemandInfo {
+  // 1. Resolve every Ref and RelationalRef to its binder, and every aggregator to the node
+  //    whose aggregation it feeds.
+  const target = new Map<IR, Target>();
+  const owner = new Map<IR, IR>();
+  const resolve = (node: IR, bind: Bind): Target => ({ node, key: keyOf(bind) });
+  fold<Env<Target>, null>(root, emptyEnv<Target>(), {
+    enter: (node, i, env) => childEnv(node, i, env, resolve),
+    leave: (node, env) => {
+      if (node.kind === 'Ref') {
+        const t = env.eval.get(node.name);
+        if (t !== undefined) target.set(node, t);
+      } else if (node.kind === 'RelationalRef') {
+        const t = env.rel.get(node.name);
+        if (t !== undefined) target.set(node, t);
+      } else if (AGGREGATORS.has(node.kind) || node.kind === 'AggFilter' || node.kind === 'AggExplode' || node.kind === 'AggLet') {
+        const scan = 'isScan' in node ? node.isScan : node.kind === 'ApplyScanOp';
+        const o = scan ? env.scanOwner : env.aggOwner;
+        if (o !== undefined) owner.set(node, o);
+      }
+      return null;
+    },
+  });
+
+  // 2. Walk from the root, children in reverse order: every binding's value comes before its
+  //    scope in a node's children, so the reads of a name are all seen before its value.
+  const values = new Map<IR, Demand>();
+  const tables = new Map<IR, TableDemand>();
+  const bound = new Map<IR, Map<string, Demand>>();
+  /** Needed aggregators seen per aggregation owner. */
+  const aggCount = new Map<IR, number>();
+
+  const boundDemand = (node: IR, key: string): Demand => bound.get(node)?.get(key) ?? NONE;
+  const rowOf = (node: IR): Demand => boundDemand(node, 'row@row:0');
+  const globalOf = (node: IR): Demand => boundDemand(node, 'global@global:0');
+  const typeOf = (n: IR): AnyType | undefined => types.get(n);
+  const keyFields = (n: IR): readonly string[] => {
+    const t = typeOf(n);
+    return t !== undefined && !('kind' in t) ? (t as TableType).key : [];
+  };
+  const withFields = (d: Demand, names: readonly string[]): Demand => (names.length === 0 ? d : union(d, fields(names.map((k) => [k, ALL] as const))));
+  /** `d` on a struct of type `t` without the fields `drop` (ALL spelled out). */
+  const without = (d: Demand, t: Type | undefined, drop: ReadonlySet<string>): Demand => {
+    if (d === NONE) return NONE;
+    if (d === ALL) {
+      if (t === undefined || t.kind !== 'Struct') return ALL;
+      return fields(t.fields.filter((f) => !drop.has(f.name)).map((f) => [f.name, ALL] as const));
+    }
+    return fields([...d].filter(([k]) => !drop.has(k)));
+  };
+  const rowType = (n: IR): Type | undefined => {
+    const t = typeOf(n);
+    return t !== undefined && !('kind' in t) ? (t as TableType).row : undefined;
+  };
+  interface Frame {
+    readonly node: IR;
+    readonly kids: readonly IR[];
+    next: number;
+    /** Needed aggregators of this node's own aggregation seen before its body was walked. */
+    readonly aggsBefore: number;
+  }
+
+  const setValue = (n: IR, d: Demand): void => {
+    const old = values.get(n);
+    values.set(n, old === undefined ? d : union(old, d));
+  };
+  const setTable = (n: IR, d: TableDemand): void => {
+    const old = tables.get(n);
+    // A keyed table in demanded order is ordered by its key fields.
+    const keyed = d.order ? { ...d, rows: withFields(d.rows, keyFields(n)) } : d;
+    tables.set(n, old === undefined ? keyed : unionTable(old, keyed));
+  };
+
+  /** The demand on child `i` of `node`, asked just before the child is walked. */
+  const childDemand = (node: IR, i: number, frame: Frame): Demand | TableDemand => {
+    const kid = frame.kids[i]!;
+    if (isTableIR(node)) return tableChildDemand(node, i, kid);
+    const d = values.get(node) ?? ALL;
+    if (d === NONE) return isTableIR(kid) ? TABLE_NONE : NONE;
+    switch (node.kind) {
+      case 'GetField':
+        return fields([[node.name, d]]);
+      case 'GetTupleElement':
+        return fields([[String(node.index), d]]);
+      case 'MakeStruct':
+        return fieldDemand(d, node.fields[i]!.name);
+      case 'MakeTuple':
+        return fieldDemand(d, String(node.indices[i]));
+      case 'InsertFields': {
+        if (i > 0) return fieldDemand(d, node.fields[i - 1]!.name);
+        const t = typeOf(node.old);
+        return without(d, t !== undefined && 'kind' in t ? t : undefined, new Set(node.fields.map((f) => f.name)));
+      }
+      case 'SelectFields':
+        return d === ALL ? fields(node.fields.map((f) => [f, ALL] as const)) : d;
+      case 'If':
+        return i === 0 ? ALL : d;
+      case 'Switch':
+        return i === 0 ? ALL : d;
+      case 'Coalesce':
+        return d;
+      case 'Let':
+        return i < node.bindings.length ? boundDemand(node, `${node.bindings[i]!.name}@type:${i}`) : d;
+      case 'AggLet':
+        // The value runs per row only for the aggregators inside the body (semantics.md §5).
+        if (i === 1) return d;
+        return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? boundDemand(node, `${node.name}@type:0`) : NONE;
+      case 'AggFilter':
+      case 'AggExplode':
+        if (i === 1) return d;
+        return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? ALL : NONE;
+      case 'RelationalLet':
+        return i === 0 ? boundDemand(node, `${node.name}@type:0`) : d;
+      case 'TableCount':
+        return { count: true, rows: NONE, global: NONE, order: false };
+      case 'TableGetGlobals':
+        return { count: false, rows: NONE, global: d, order: false };
+      case 'TableAggregate':
+        if (i === 1) return d;
+        return { count: true, rows: rowOf(node), global: globalOf(node), order: true };
+      case 'TableCollect':
+        return { count: true, rows: ALL, global: fieldDemand(d, 'global'), order: true };
+      default:
+        if (foldsToMissing(node)) return isTableIR(kid) ? TABLE_NONE : NONE;
+        return isTableIR(kid) ? TABLE_ALL : ALL;
+    }
+  };
+
+  const tableChildDemand = (node: IR, i: number, kid: IR): Demand | TableDemand => {
+    const d = tables.get(node) ?? TABLE_ALL;
+    const valueKid = !isTableIR(kid);
+    switch (node.kind) {
+      case 'TableRange':
+      case 'TableRead':
+        return TABLE_NONE;
+      case 'TableParallelize':
+        return d.count ? fields([['rows', ALL], ['global', d.global]]) : fields([['global', d.global]]);
+      case 'TableFilter':
+        if (valueKid) return d.count ? ALL : NONE;
+        return { ...d, rows: union(d.rows, rowOf(node)), global: union(d.global, globalOf(node)) };
+      case 'TableMapRows':
+        if (valueKid) return d.count ? d.rows : NONE;
+        return {
+          count: d.count,
+          rows: rowOf(node),
+          global: union(d.global, globalOf(node)),
+          order: d.order || (aggCount.get(node) ?? 0) > 0,
+        };
+      case 'TableMapGlobals':
+        if (valueKid) return d.global;
+        return { ...d, global: globalOf(node) };
+      case 'TableKeyBy':
+      case 'TableOrderBy': {
+        const by = node.kind === 'TableKeyBy' ? node.keys : node.sortFields.map((f) => f.field);
+        return { ...d, rows: d.order ? withFields(d.rows, by) : d.rows };
+      }
+      case 'TableHead':
+      case 'TableTail':
+        return { ...d, order: d.count };
+      case 'TableExplode':
+        return { ...d, rows: d.count ? withFields(d.rows, [node.path[0]!]) : d.rows };
+      case 'TableDistinct':
+        return { ...d, rows: d.count ? withFields(d.rows, keyFields(node)) : d.rows, order: d.count };
+      case 'TableRename': {
+        const back = (dm: Demand, map: readonly (readonly [string, string])[]): Demand => {
+          if (dm === NONE || dm === ALL) return dm;
+          const old = new Map(map.map(([o, n]) => [n, o] as const));
+          return fields([...dm].map(([k, v]) => [old.get(k) ?? k, v] as const));
+        };
+        return { ...d, rows: back(d.rows, node.rowMap), global: back(d.global, node.globalMap) };
+      }
+      case 'TableUnion':
+        return { ...d, global: i === 0 ? d.global : NONE };
+      case 'TableAggregateByKey': {
+        if (valueKid) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
+        const keys = keyFields(node);
+        return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count };
+      }
+      case 'TableKeyByAndAggregate': {
+        if (i === 2) return d.count ? ALL : NONE;
+        if (i === 1) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
+        return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count };
+      }
+      case 'TableJoin': {
+        if (!d.count) return { ...TABLE_NONE, global: d.global === NONE ? NONE : ALL };
+        const side = i === 0 ? node.left : node.right;
+        const st = rowType(side);
+        const names = new Set(st?.kind === 'Struct' ? st.fields.map((f) => f.name) : []);
+        const rows = d.rows === ALL ? ALL : d.rows === NONE ? NONE : fields([...d.rows].filter(([k]) => names.has(k)));
+        return { count: true, rows: withFields(rows, keyFields(side)), global: d.global === NONE ? NONE : ALL, order: d.order };
+      }
+      case 'TableLeftJoinRightDistinct': {
+        if (!d.count) return { ...TABLE_NONE, global: i === 0 ? d.global : NONE };
+        if (i === 0) return { count: true, rows: withFields(without(d.rows, rowType(node), new Set([node.root])), keyFields(node.left)), global: d.global, order: d.order };
+        return { count: true, rows: fieldDemand(d.rows, node.root) === NONE ? withFields(NONE, keyFields(node.right)) : ALL, global: NONE, order: true };
+      }
+      case 'RelationalLetTable':
+        return valueKid ? boundDemand(node, `${node.name}@type:0`) : d;
+      default:
+        return valueKid ? ALL : TABLE_ALL;
+    }
+  };
+
+
+  // The root's whole value is needed.
+  if (isTableIR(root)) setTable(root, TABLE_ALL);
+  else setValue(root, ALL);
+  const stack: Frame[] = [];
+  const push = (node: IR): void => {
+    const kids = children(node);
+    enterNode(node);
+    // An Agg* node's body is its last child, walked first: the aggregators of its aggregation
+    // counted after that and not before are the body's.
+    const o = owner.get(node) ?? node;
+    stack.push({ node, kids, next: kids.length - 1, aggsBefore: aggCount.get(o) ?? 0 });
+  };
+  const enterNode = (node: IR): void => {
+    if (isTableIR(node)) return;
+    const d = values.get(node) ?? ALL;
+    if (d === NONE) return;
+    if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
+      const t = target.get(node);
+      if (t === undefined) return;
+      let m = bound.get(t.node);
+      if (m === undefined) bound.set(t.node, (m = new Map()));
+      m.set(t.key, union(m.get(t.key) ?? NONE, d));
+    } else if (AGGREGATORS.has(node.kind)) {
+      const o = owner.get(node);
+      if (o !== undefined) aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
+    }
+  };
+  push(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < 0) {
+      stack.pop();
+      continue;
+    }
+    const i = top.next--;
+    const kid = top.kids[i]!;
+    const d = childDemand(top.node, i, top);
+    if (isTableIR(kid)) setTable(kid, d as TableDemand);
+    else setValue(kid, d as Demand);
+    push(kid);
+  }
+
+  return {
+    needed: (n) => (values.has(n) ? values.get(n) !== NONE : true),
+    value: (n) => (values.has(n) ? values.get(n)! : ALL),
+    table: (n) => tables.get(n) ?? TABLE_ALL,
+  };
+}
+
