@@ -876,14 +876,27 @@ describe('§8 errors', () => {
     await expectValue('(Let eval x (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (I32 5))', 5);
     await expectValue('(Let eval x (Die Int32 -1 (Str "dead")) (I32 5))', 5);
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (False))', false);
-    await expectError('(Let eval x (Die Int32 -1 (Str "read binding")) (If (False) (Ref x) (I32 1)))', 'Die', 'read binding');
+    // read where the read is not reached at run time: still evaluated
+    await expectError('(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (Let eval x (Die Int32 -1 (Str "read binding")) (If (ApplyComparisonOp GT (Ref i) (I32 5)) (Ref x) (I32 1)))))', 'Die', 'read binding');
+    // read only in the branch a closed condition rules out: not needed
+    await expectValue('(Let eval x (Die Int32 -1 (Str "read binding")) (If (False) (Ref x) (I32 1)))', 1);
   });
 
-  // BUG (backend): a RelationalLet whose name is read is evaluated (semantics.md §1 dead
-  // bindings, §7 "v is evaluated once"), even where the read is not reached, as for Let
-  // (test/catalogue/let-binding-evaluated.ir); the SQL evaluates it only inside the untaken branch.
-  test.fails('a RelationalLet that is read only in an untaken branch is still evaluated (and raises)', async () => {
-    await expectError('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 'ArrayIndexOutOfBounds');
+  test('closed expressions: a closed condition picks its branch; a closed missing operand makes a strict operation missing', async () => {
+    await expectValue('(If (ApplyComparisonOp GT (I32 1) (I32 5)) (Die Int32 -1 (Str "untaken")) (I32 1))', 1);
+    await expectValue('(Switch (ApplyBinaryPrimOp Add (I32 0) (I32 1)) (I32 9) (Die Int32 -1 (Str "case 0")) (I32 7))', 7);
+    await expectValue('(ApplyBinaryPrimOp Add (If (IsNA (I32 1)) (I32 1) (NA Int32)) (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)))', null);
+    await expectValue('(Coalesce (Let eval y (I32 1) (NA Int32)) (I32 4) (Die Int32 -1 (Str "after")))', 4);
+    // a closed expression that raises raises only where it is evaluated: not in a branch a row never takes
+    await expectValue(
+      '(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (If (ApplyComparisonOp GT (Ref i) (I32 5)) (StreamAgg x (ToStream False (MakeArray Array[Int32] (I32 1))) (ArrayRef -1 (MakeArray Array[Int32]) (I32 3))) (Ref i))))',
+      [0, 1],
+    );
+    await expectError('(If (ApplyComparisonOp LT (I32 1) (I32 5)) (ArrayRef -1 (MakeArray Array[Int32]) (I32 3)) (I32 1))', 'ArrayIndexOutOfBounds');
+  });
+
+  test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
+    await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });
 
   test('a table node that is run raises where its rows or global raise', async () => {
@@ -893,14 +906,26 @@ describe('§8 errors', () => {
     await expectValue('(TableGetGlobals (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "row"))))))', []);
   });
 
-  // BUG (backend): a row field or global that nothing downstream reads is pruned by DuckDB, so
-  // its error is not raised; the interpreter computes every field of every row a TableCount,
-  // TableAggregate or TableFilter sees, and the global of a TableMapGlobals it runs (§8: backends
-  // raise exactly when the interpreter does).
-  test.fails('an unread row field or global still raises (TableCount over TableMapRows / TableMapGlobals)', async () => {
-    await expectError('(TableCount (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "row"))))))', 'Die', 'row');
-    await expectError('(TableCount (TableMapGlobals (TableRange 2 None) (MakeStruct (g (Die Int32 -1 (Str "global"))))))', 'Die', 'global');
-    await expectError('(TableAggregate (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (ArrayRef -1 (MakeArray Array[Int32]) (GetField idx (Ref row)))))) (ApplyAggOp Count () ()))', 'ArrayIndexOutOfBounds');
+  test('unneeded values are not evaluated: unread row fields, globals, struct fields, aggregation parts (semantics.md §1)', async () => {
+    await expectValue('(TableCount (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "row"))))))', 2n);
+    await expectValue('(TableCount (TableMapGlobals (TableRange 2 None) (MakeStruct (g (Die Int32 -1 (Str "global"))))))', 2n);
+    await expectValue('(TableAggregate (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (ArrayRef -1 (MakeArray Array[Int32]) (GetField idx (Ref row)))))) (ApplyAggOp Count () ()))', 2n);
+    await expectValue('(GetField b (MakeStruct (a (Die Int32 -1 (Str "a"))) (b (I32 2))))', 2);
+    await expectValue('(GetTupleElement 1 (MakeTuple (0 1) (Die Int32 -1 (Str "a")) (I32 2)))', 2);
+    // a row field read only by an unread field downstream
+    await expectValue(
+      '(TableCollect (TableMapRows (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "z"))))) (MakeStruct (idx (GetField idx (Ref row))))))',
+      [[[0], [1]], []],
+    );
+    // a field read downstream is evaluated
+    await expectError('(TableCollect (TableMapRows (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "z"))))) (MakeStruct (idx (GetField idx (Ref row))) (w (GetField z (Ref row))))))', 'Die', 'z');
+    // an AggFilter condition with no aggregator inside runs for no row
+    await expectValue('(TableAggregate (TableRange 2 None) (AggFilter False (ArrayRef -1 (MakeArray Array[Boolean]) (GetField idx (Ref row))) (I32 5)))', 5);
+    // a TableFilter with a constant false predicate computes none of its child's rows
+    await expectValue('(TableCount (TableFilter (TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (z (Die Int32 -1 (Str "z"))))) (False)))', 0n);
+    await expectValue('(TableCount (TableFilter (TableExplode ("a") (TableParallelize None (Literal Struct{rows:Array[Struct{a:Array[Int32]}],global:Struct{}} "{\\"rows\\":[{\\"a\\":[1,2]}],\\"global\\":{}}"))) (False)))', 0n);
+    // InsertFields on a missing struct evaluates none of its new fields
+    await expectValue('(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (IsNA (InsertFields (If (ApplyComparisonOp GTEQ (Ref i) (I32 0)) (NA Struct{a:Int32}) (MakeStruct (a (Ref i)))) None (b (Die Int32 -1 (Str "b")))))))', [true, true]);
   });
 
   test('streams are made whole: an element no later node reads still raises', async () => {

@@ -42,6 +42,11 @@ export interface DemandInfo {
   table(n: IR): TableDemand;
 }
 
+/** Whether a predicate is the constant false or missing (after constant folding). */
+export function constantFalse(p: IR): boolean {
+  return p.kind === 'False' || p.kind === 'NA' || (p.kind === 'Literal' && (p.value === false || p.value === null));
+}
+
 export function union(a: Demand, b: Demand): Demand {
   if (a === NONE) return b;
   if (b === NONE) return a;
@@ -210,8 +215,11 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableRead':
         return TABLE_NONE;
       case 'TableParallelize':
-        return d.count ? fields([['rows', ALL], ['global', d.global]]) : fields([['global', d.global]]);
+        // Whether the rows array is missing decides whether the table fails.
+        return fields([['rows', d.count ? ALL : fields([])], ['global', d.global]]);
       case 'TableFilter':
+        // A constant false predicate keeps no row: nothing of the child's rows is needed.
+        if (constantFalse(node.pred)) return valueKid ? NONE : { ...TABLE_NONE, global: d.global };
         if (valueKid) return d.count ? ALL : NONE;
         return { ...d, rows: union(d.rows, rowOf(node)), global: union(d.global, globalOf(node)) };
       case 'TableMapRows':

@@ -119,6 +119,8 @@ export interface EmitOptions {
   readonly sourceColumns?: (r: TableReader) => ReadonlyMap<string, string> | undefined;
   /** What the result needs of each node (passes/demand.ts); without it, everything. */
   readonly demand?: DemandInfo;
+  /** Closed expressions that raise (passes/fold-constants.ts): emitted as the error itself. */
+  readonly raises?: ReadonlyMap<IR, { readonly errorClass: string; readonly message: string; readonly span?: Span | undefined }>;
 }
 
 /** The SQL of a program: rows and (for tables) the global, each a full query. */
@@ -175,10 +177,12 @@ export class Emitter {
   private readonly relMemo = new Map<IR, Rel>();
 
   private readonly demand: DemandInfo | undefined;
+  private readonly raises: EmitOptions['raises'];
 
   constructor(options: EmitOptions) {
     this.types = options.types;
     this.demand = options.demand;
+    this.raises = options.raises;
     this.sourceColumns = options.sourceColumns;
   }
 
@@ -488,7 +492,15 @@ export class Emitter {
           else: this.toExpr(this.getField(v, vt, 'global'), globalT),
         };
         const a = this.fresh('u');
-        const from: From = { kind: 'tableFunction', name: 'unnest', args: [cast(checked, repType(rowsT))], alias: { name: a, columns: ['r', 'o'] }, ordinality: true };
+        const p = this.fresh('p');
+        // The rows come through a lateral unnest of a one-row subquery: an argument of a table
+        // function in FROM would be computed while binding, even where no row is read.
+        const from: From = {
+          kind: 'join',
+          type: 'CROSS',
+          left: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: cast(checked, repType(rowsT)), alias: 'rs' }] }, alias: { name: p } },
+          right: { kind: 'tableFunction', name: 'unnest', args: [col('rs', p)], alias: { name: a, columns: ['r', 'o'] }, ordinality: true, lateral: true },
+        };
         const fields = this.rowFields(col('r', a), type.row);
         const cols = uniqueNames(type.row.fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && f.name !== '__o0' ? f.name : 'c')));
         const q: Select = {
@@ -927,6 +939,7 @@ export class Emitter {
   // Exposed to values.ts.
   readonly api = {
     needed: (n: IR) => this.needed(n),
+    raises: (n: IR) => this.raises?.get(n),
     fresh: (p: string) => this.fresh(p),
     typeOf: (n: IR) => this.vtype(n),
     raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),

@@ -6,10 +6,10 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node
 import { diagnostic, UserError } from '../../diagnostics/diagnostic.js';
 import type { IR, Span, TableReader, TableWriter } from '../../ir/nodes.js';
 import { forEachNode } from '../../ir/walk.js';
-import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
+import { isTableType, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
 import { RuntimeError, type RuntimeErrorClass } from '../interpret/errors.js';
 import type { Result } from '../interpret/index.js';
-import { analyzeDemand } from '../../passes/demand.js';
+import { prepare } from '../../passes/prepare.js';
 import { Emitter, ERROR_PREFIX, type Emitted } from './emit.js';
 import { printSql } from './print.js';
 import type { Query } from './sql.js';
@@ -70,10 +70,9 @@ export interface CompileOptions extends TypecheckOptions {
 
 /** Type-checks and compiles a program to DuckDB SQL. Type errors and unsupported constructs throw UserError. */
 export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSql {
-  const info = typecheck(ir, options);
-  if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
-  const demand = analyzeDemand(ir, info.types);
-  const em = new Emitter({ types: info.types, demand, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
+  const info = prepare(ir, options);
+  ir = info.ir;
+  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
   let write: TableWriter | undefined;
   let root = ir;
   if (ir.kind === 'TableWrite') {

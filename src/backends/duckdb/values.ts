@@ -47,6 +47,9 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   const t = (): Type => em.typeOf(n);
   // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
   if (foldsToMissing(n) || !em.needed(n)) return nullOf(t());
+  // A closed expression known to raise is the error itself, evaluated only where reached.
+  const raised = em.raises(n);
+  if (raised !== undefined) return em.raise(raised.span ? { ...n, span: raised.span } : n, raised.errorClass, raised.message, t());
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
   const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };

@@ -465,9 +465,10 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           return j >= 0 ? { from: 'new' as const, i: j } : { from: 'old' as const, i: fieldIndex(oldT, fld.name) };
         });
         return (f) => {
+          // A missing struct stays missing; its new fields are not evaluated (semantics.md §1).
           const o = old(f) as readonly Value[] | null;
-          const news = vals.map((a) => a(f));
           if (o === null) return null;
+          const news = vals.map((a) => a(f));
           return plan.map((p) => (p.from === 'new' ? news[p.i] : o[p.i]));
         };
       }

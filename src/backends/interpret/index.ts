@@ -5,8 +5,8 @@ import { maxDepth } from '../../ir/walk.js';
 import type { IR, Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
-import { isTableType, typecheck, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
-import { analyzeDemand } from '../../passes/demand.js';
+import { isTableType, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
+import { prepare } from '../../passes/prepare.js';
 import { compile, locate } from './compile.js';
 import type { Row, TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
@@ -35,12 +35,10 @@ export type Result =
  * throws `RuntimeError` with its class (semantics.md §8).
  */
 export function interpret(ir: IR, options: InterpretOptions = {}): Result {
-  const info = typecheck(ir, options);
-  if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
-  const check = options.strict ? strictChecker(info.types) : undefined;
-  const demand = analyzeDemand(ir, info.types);
-  const program = compile(ir, { types: info.types, source: options.source, sink: options.sink, check, demand });
-  const type = info.types.get(ir)!;
+  const prepared = prepare(ir, options);
+  const check = options.strict ? strictChecker(prepared.types) : undefined;
+  const program = compile(prepared.ir, { types: prepared.types, source: options.source, sink: options.sink, check, demand: prepared.demand });
+  const type = prepared.types.get(prepared.ir)!;
   let out: unknown;
   try {
     out = program.v(null as never);

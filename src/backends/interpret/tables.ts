@@ -12,6 +12,7 @@ import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import { keepsKey } from '../../passes/keeps-key.js';
+import { constantFalse } from '../../passes/demand.js';
 
 export type Row = readonly Value[];
 
@@ -91,18 +92,32 @@ export function tableOps(deps: Deps) {
         const [rg] = k as [V];
         return (f): TableValue => {
           const v = rg(f) as readonly Value[] | null;
-          if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing', node);
-          const rows = v![0] as readonly Row[];
-          return { global: present(v![1]!, out.global), rows: () => rows.map((r) => present(r, out.row)) };
+          // A missing rows array fails the table when its rows or its global are read (semantics.md §7).
+          const check = () => {
+            if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing', node);
+          };
+          return {
+            get global() {
+              check();
+              return present(v![1]!, out.global);
+            },
+            rows: () => {
+              check();
+              return (v![0] as readonly Row[]).map((r) => present(r, out.row));
+            },
+          };
         };
       }
       case 'TableFilter': {
         const [child, pred] = k as [V, V];
+        // A constant false or missing predicate keeps no row: the child's rows are not computed.
+        const never = constantFalse(node.pred);
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
             global: t.global,
             *rows() {
+              if (never) return;
               for (const row of t.rows()) if (pred(frame(node, [t.global, row], f)) === true) yield row;
             },
           };
@@ -460,3 +475,4 @@ function fail(errorClass: 'InvalidArgument' | 'Input', message: string, node: IR
   e.span = node.span;
   throw e;
 }
+

@@ -1,0 +1,201 @@
+// Constant folding (semantics.md §1, "Closed expressions"): a value expression that reads no
+// variable, no table and no enclosing aggregation is evaluated once, before the program runs.
+// SQL engines fold such expressions while planning (DuckDB's constant folding), then simplify
+// around the result: `NULL + x` becomes NULL without running x, `CASE WHEN TRUE` keeps one
+// branch. Doing the same here, once, for every backend, keeps their answers equal.
+//
+// - A closed expression whose value is missing becomes NA (so static missingness applies).
+// - `If` and `Switch` on a closed condition become the branch taken; `Coalesce` drops closed
+//   missing arguments.
+// - Any other closed expression stays as written: its value needs no folding to be the same
+//   everywhere, and the backends still compile it (and are tested on it).
+// - A closed expression that raises stays, and is listed in `raises`: it raises only where it
+//   is evaluated, like any expression. A SQL backend emits it as the error itself, never as a
+//   subquery, which an engine would run even where it is not reached.
+//
+// Linear: one post-order walk. A closed node is evaluated on its "shadow", the node with its
+// closed children's values written in as Literals, so nothing is evaluated twice except the
+// bodies of binders (a StreamMap's body runs inside the StreamMap's evaluation).
+
+import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
+import { withChildren } from '../ir/children.js';
+import { isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
+import type { Value } from '../ir/value.js';
+import { fold } from '../ir/walk.js';
+import type { AnyType } from './typecheck.js';
+
+export interface Folded {
+  readonly ir: IR;
+  /** Closed expressions that raise when evaluated, with the error. */
+  readonly raises: ReadonlyMap<IR, unknown>;
+}
+
+/** Runs a closed value expression; throws the program's run-time error when it raises. */
+export type Evaluate = (n: ValueIR) => Value;
+/** Whether an exception thrown by `Evaluate` is a run-time error of the program. */
+export type IsRuntimeError = (e: unknown) => boolean;
+
+/** Kinds whose value depends on the enclosing aggregation, not only on their children. */
+const AGG_KINDS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggFilter', 'AggExplode', 'AggGroupBy', 'AggArrayPerElement', 'AggLet']);
+/** Never evaluated at compile time: tables, reads and writes, and what the interpreter cannot run alone. */
+const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWrite', 'CollectDistributedArray']);
+/** Value nodes the SQL backend compiles to subqueries. */
+const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
+/** A StreamRange longer than this is not run at compile time. */
+const MAX_RANGE = 100_000;
+
+interface Ctx {
+  readonly env: Env<number>;
+  readonly depth: number;
+}
+interface Out {
+  /** The node as folded: only missing constants are written in (see the top of the file). */
+  readonly ir: IR;
+  /** The node with every known value written in as a Literal: what is evaluated above it. */
+  readonly shadow: IR;
+  readonly type: AnyType | undefined;
+  /** The shallowest binder (or aggregation owner) depth this subtree reads; Infinity if none. */
+  readonly reads: number;
+  /** Whether it holds a table node or another node not run at compile time. */
+  readonly opaque: boolean;
+  /**
+   * known: closed, and its value is `value`; closed: closed and evaluates, value not kept (a
+   * stream); stuck: closed but raises or cannot be run here (nothing above it is evaluated at
+   * compile time); open: not closed.
+   */
+  readonly state: 'known' | 'closed' | 'stuck' | 'open';
+  readonly value?: Value;
+}
+
+export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluate: Evaluate, isRuntimeError: IsRuntimeError): Folded {
+  const raises = new Map<IR, unknown>();
+  const resolveDepth = new Map<IR, number>();
+  const out = fold<Ctx, Out>(root, { env: emptyEnv<number>(), depth: 0 }, {
+    enter: (node, i, ctx) => {
+      resolveDepth.set(node, ctx.depth);
+      const resolve = (binder: IR, _b: Bind): number => resolveDepth.get(binder) ?? ctx.depth;
+      return { env: childEnv(node, i, ctx.env, resolve), depth: ctx.depth + 1 };
+    },
+    leave: (node, ctx, results) => {
+      const type = types.get(node);
+      let reads = Infinity;
+      let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
+      let stuck = false;
+      for (const r of results) {
+        reads = Math.min(reads, r.reads);
+        opaque ||= r.opaque;
+        stuck ||= r.state === 'stuck';
+      }
+      const ownerDepth = (scan: boolean): number => {
+        const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
+        return o === undefined ? -1 : (resolveDepth.get(o) ?? -1);
+      };
+      if (node.kind === 'Ref') reads = Math.min(reads, ctx.env.eval.get(node.name) ?? -1);
+      else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name) ?? -1);
+      else if (AGG_KINDS.has(node.kind)) reads = Math.min(reads, ownerDepth('isScan' in node ? node.isScan : node.kind === 'ApplyScanOp'));
+      else if (node.kind === 'Let') {
+        // Its agg (scan) bindings run per row of the enclosing aggregation.
+        for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
+      } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
+      const closed = reads >= ctx.depth && !opaque;
+
+      // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
+      let kids = results;
+      const reduced = reduce(node, results);
+      if (reduced !== undefined) {
+        if (!Array.isArray(reduced)) return reduced as Out;
+        kids = reduced as Out[];
+        if (kids.length === 0) return missing(node, type, reads, opaque);
+        if (kids.length === 1 || kids[0]!.state === 'known') return kids[0]!;
+      }
+      const rebuild = (pick: (r: Out) => IR): IR =>
+        kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
+      const ir = rebuild((r) => r.ir);
+      const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
+      const base = { ir, shadow, type, reads, opaque };
+      if (!closed) return { ...base, state: 'open' };
+      const leaf = constantValue(node);
+      if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
+      // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
+      // raise must be known at the node itself: evaluate it although a child is stuck.
+      if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
+      if (type === undefined || !('kind' in type) || type.kind === 'Stream' || type.kind === 'Void') return { ...base, state: 'closed' };
+      try {
+        const value = evaluate(shadow as ValueIR);
+        if (value === null) return missing(node, type, reads, opaque);
+        return { ...base, state: 'known', value };
+      } catch (e) {
+        // Too deep for this thread's stack, or any other failure: left to run time.
+        if (isRuntimeError(e)) raises.set(ir, e);
+        return { ...base, state: 'stuck' };
+      }
+    },
+  });
+  return { ir: out.ir, raises };
+}
+
+/** A closed node whose value is missing: NA, which static missingness reads (semantics.md §1). */
+function missing(node: IR, type: AnyType | undefined, reads: number, opaque: boolean): Out {
+  const ir: IR = type !== undefined && 'kind' in type ? { kind: 'NA', type, ...(node.span ? { span: node.span } : {}) } : node;
+  return { ir, shadow: ir, type, reads, opaque, state: 'known', value: null };
+}
+
+function literalOf(r: Out): IR {
+  if (r.type === undefined || !('kind' in r.type) || r.type.kind === 'Stream') return r.shadow;
+  return { kind: 'Literal', type: r.type, value: r.value!, ...(r.ir.span ? { span: r.ir.span } : {}) };
+}
+
+/**
+ * `If`/`Switch` on a known condition: the branch's result. `Coalesce` with known missing
+ * arguments: the arguments left (maybe none). Undefined when nothing reduces.
+ */
+function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
+  const known = (r: Out): Value | undefined => (r.state === 'known' ? r.value : undefined);
+  switch (n.kind) {
+    case 'If': {
+      const c = known(kids[0]!);
+      if (c === undefined) return undefined;
+      return c === null ? [] : c ? kids[1] : kids[2];
+    }
+    case 'Switch': {
+      const c = known(kids[0]!);
+      if (c === undefined) return undefined;
+      if (c === null) return [];
+      return typeof c === 'number' && c >= 0 && c < n.cases.length ? kids[2 + c] : kids[1];
+    }
+    case 'Coalesce': {
+      const rest = kids.filter((r) => known(r) !== null);
+      return rest.length === kids.length ? undefined : rest;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The value of a constant leaf; undefined when `n` is not one. */
+function constantValue(n: IR): Value | undefined {
+  switch (n.kind) {
+    case 'True':
+      return true;
+    case 'False':
+      return false;
+    case 'I32':
+    case 'F32':
+    case 'F64':
+    case 'Str':
+    case 'I64':
+      return n.value;
+    case 'NA':
+      return null;
+    case 'Literal':
+      return n.value;
+    default:
+      return undefined;
+  }
+}
+
+function shortRange(kids: readonly Out[]): boolean {
+  const [a, b, st] = kids.map((r) => (r.state === 'known' ? r.value : undefined));
+  if (typeof a !== 'number' || typeof b !== 'number' || typeof st !== 'number' || st === 0) return false;
+  return Math.abs(b - a) / Math.abs(st) <= MAX_RANGE;
+}
