@@ -36,22 +36,29 @@ WITH
     ) AS "t9"
     LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
   ),
-  "t13" AS (
+  "t14" AS (
     SELECT
-      "t12"."idx" AS "idx",
-      count(*) AS "n",
-      CAST(coalesce(sum(CAST("t12"."sq" AS BIGINT)), CAST(0 AS BIGINT)) AS BIGINT) AS "total",
-      coalesce(list(DISTINCT "t12"."w" ORDER BY "t12"."w" ASC NULLS LAST), CAST([] AS VARCHAR[])) AS "names"
-    FROM "t11" AS "t12"
-    GROUP BY "t12"."idx"
+      "g13"."k0" AS "idx",
+      "g13"."a1" AS "n",
+      CAST(coalesce("g13"."a2", CAST(0 AS BIGINT)) AS BIGINT) AS "total",
+      coalesce("g13"."a3", CAST([] AS VARCHAR[])) AS "names"
+    FROM (
+      SELECT
+        "t12"."idx" AS "k0",
+        count(*) AS "a1",
+        sum(CAST("t12"."sq" AS BIGINT)) AS "a2",
+        list(DISTINCT "t12"."w" ORDER BY "t12"."w" ASC NULLS LAST) AS "a3"
+      FROM "t11" AS "t12"
+      GROUP BY "t12"."idx"
+    ) AS "g13"
   )
 SELECT
-  CAST("t14"."idx" AS INTEGER) AS "idx",
-  CAST("t14"."n" AS BIGINT) AS "n",
-  CAST("t14"."total" AS BIGINT) AS "total",
-  CAST("t14"."names" AS VARCHAR[]) AS "names"
-FROM "t13" AS "t14"
-ORDER BY "t14"."idx" ASC NULLS LAST;
+  CAST("t15"."idx" AS INTEGER) AS "idx",
+  CAST("t15"."n" AS BIGINT) AS "n",
+  CAST("t15"."total" AS BIGINT) AS "total",
+  CAST("t15"."names" AS VARCHAR[]) AS "names"
+FROM "t14" AS "t15"
+ORDER BY "t15"."idx" ASC NULLS LAST;
 
 -- global
 SELECT CAST(TRUE AS BOOLEAN) AS "global";

@@ -15,31 +15,37 @@ WITH
       FROM "t2" AS "t3"
     ) AS "t3"
   ),
-  "t8" AS (
+  "t9" AS (
     SELECT
-      "t7"."__k_bucket" AS "bucket",
-      count(*) AS "n",
-      max("t7"."running") AS "last"
+      "g8"."k0" AS "bucket",
+      "g8"."a1" AS "n",
+      "g8"."a2" AS "last"
     FROM (
       SELECT
-        "t5"."idx" AS "idx",
-        "t5"."running" AS "running",
-        CASE
-          WHEN "t5"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
-          WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:0:integer modulo by zero') AS INTEGER)
-          WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
-          ELSE list_extract(list_transform(["t5"."idx" % CAST(3 AS INTEGER)], lambda "_v6": CASE WHEN "_v6" <> CAST(0 AS INTEGER) AND ("_v6" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v6" + CAST(3 AS INTEGER) ELSE "_v6" END), CAST(1 AS BIGINT))
-        END AS "__k_bucket"
-      FROM "t4" AS "t5"
-    ) AS "t7"
-    GROUP BY "t7"."__k_bucket"
+        "t7"."__k_bucket" AS "k0",
+        count(*) AS "a1",
+        max("t7"."running") AS "a2"
+      FROM (
+        SELECT
+          "t5"."idx" AS "idx",
+          "t5"."running" AS "running",
+          CASE
+            WHEN "t5"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
+            WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:0:integer modulo by zero') AS INTEGER)
+            WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
+            ELSE list_extract(list_transform(["t5"."idx" % CAST(3 AS INTEGER)], lambda "_v6": CASE WHEN "_v6" <> CAST(0 AS INTEGER) AND ("_v6" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v6" + CAST(3 AS INTEGER) ELSE "_v6" END), CAST(1 AS BIGINT))
+          END AS "__k_bucket"
+        FROM "t4" AS "t5"
+      ) AS "t7"
+      GROUP BY "t7"."__k_bucket"
+    ) AS "g8"
   )
 SELECT
-  CAST("t9"."bucket" AS INTEGER) AS "bucket",
-  CAST("t9"."n" AS BIGINT) AS "n",
-  CAST("t9"."last" AS BIGINT) AS "last"
-FROM "t8" AS "t9"
-ORDER BY "t9"."bucket" ASC NULLS LAST;
+  CAST("t10"."bucket" AS INTEGER) AS "bucket",
+  CAST("t10"."n" AS BIGINT) AS "n",
+  CAST("t10"."last" AS BIGINT) AS "last"
+FROM "t9" AS "t10"
+ORDER BY "t10"."bucket" ASC NULLS LAST;
 
 -- global
 SELECT CAST(TRUE AS BOOLEAN) AS "global";

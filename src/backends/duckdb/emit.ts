@@ -713,23 +713,48 @@ export class Emitter {
     const keys = ct.key.map((k) => this.toExpr(this.field(o.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type));
     const aggVars = scope.vars.set('row', o.row).set('global', child.global);
     // Aggregations over other rows (AggExplode) reopen the child, restricted to this group.
+    const g = this.grouped(keys, o.from);
+    // (The group's keys as the query around the grouped SELECT sees them.)
     const reopen = () => {
       const o2 = this.open(child);
-      const where = ct.key.map((k, i): Expr => ({ kind: 'isDistinct', left: this.toExpr(this.field(o2.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type), right: keys[i]!, not: true }));
+      const where = ct.key.map((k, i): Expr => ({ kind: 'isDistinct', left: this.toExpr(this.field(o2.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type), right: g.keys[i]!, not: true }));
       return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
     };
-    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen };
+    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen, collect: g.collect };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);
     const fields = [
-      ...ct.key.map((k, i) => ({ name: k, expr: keys[i]! })),
+      ...ct.key.map((k, i) => ({ name: k, expr: g.keys[i]! })),
       ...et.fields.map((f) => ({ name: f.name, expr: this.toExpr(this.field(ev, f.name), f.type) })),
     ];
     const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : 'c')));
-    // GROUP BY TRUE, not (): no keys still means no rows for no input.
-    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: o.from, groupBy: keys.length > 0 ? keys : [TRUE] };
+    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: g.from() };
     return this.rel(scope, q, cols, [], ct.key.map((_k, i) => ({ col: cols[i]!, desc: false })), child.global, type);
+  }
+
+  /**
+   * A grouped aggregation's own SELECT: the keys and every aggregate the value asks for
+   * (`collect`), grouped by the keys; the value is computed over its columns in the query
+   * around it, so no aggregate sits inside a lambda or a subquery there. GROUP BY TRUE, not
+   * (): no keys still means no rows for no input.
+   */
+  private grouped(keys: readonly Expr[], from: From): { keys: Expr[]; collect: (e: Expr) => Expr; from: () => From } {
+    const alias = this.fresh('g');
+    const items: SelectItem[] = keys.map((k, i) => ({ expr: k, alias: `k${i}` }));
+    return {
+      keys: keys.map((_k, i) => col(`k${i}`, alias)),
+      collect: (e) => {
+        const name = `a${items.length}`;
+        items.push({ expr: e, alias: name });
+        return col(name, alias);
+      },
+      from: () => ({
+        kind: 'subqueryFrom',
+        query: { kind: 'select', columns: items.length > 0 ? items : [{ expr: TRUE, alias: 'n' }], from, groupBy: keys.length > 0 ? [...keys] : [TRUE] },
+        alias: { name: alias },
+      }),
+    };
   }
 
   private keyByAndAggregate(n: Extract<TableIR, { kind: 'TableKeyByAndAggregate' }>, scope: Scope, outer: Scope, type: TableType): Rel {
@@ -751,21 +776,22 @@ export class Emitter {
     };
     const o = this.open(keyed);
     const keyCols = p.cols.slice(rowFields.length).map((c) => col(c, o.alias));
+    const g = this.grouped(keyCols, o.from);
     const reopen = () => {
       const o2 = this.open(keyed);
-      const where = p.cols.slice(rowFields.length).map((c, i): Expr => ({ kind: 'isDistinct', left: col(c, o2.alias), right: keyCols[i]!, not: true }));
+      const where = p.cols.slice(rowFields.length).map((c, i): Expr => ({ kind: 'isDistinct', left: col(c, o2.alias), right: g.keys[i]!, not: true }));
       return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
     };
-    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen };
+    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen, collect: g.collect };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);
     const fields = [
-      ...kt.fields.map((f, i) => ({ name: f.name, expr: keyCols[i]! as Expr })),
+      ...kt.fields.map((f, i) => ({ name: f.name, expr: g.keys[i]! as Expr })),
       ...et.fields.map((f) => ({ name: f.name, expr: this.toExpr(this.field(ev, f.name), f.type) })),
     ];
     const cols = uniqueNames(fields.map((f) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : 'c')));
-    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: o.from, groupBy: keyCols.length > 0 ? keyCols : [TRUE] };
+    const q: Select = { kind: 'select', columns: fields.map((f, i) => ({ expr: f.expr, alias: cols[i]! })), from: g.from() };
     return this.rel(scope, q, cols, [], kt.fields.map((_k, i) => ({ col: cols[i]!, desc: false })), child.global, type);
   }
 
