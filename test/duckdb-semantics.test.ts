@@ -895,6 +895,21 @@ describe('§8 errors', () => {
     await expectError('(If (ApplyComparisonOp LT (I32 1) (I32 5)) (ArrayRef -1 (MakeArray Array[Int32]) (I32 3)) (I32 1))', 'ArrayIndexOutOfBounds');
   });
 
+  test('hoisting: a closed nested query runs once, before the program, even where it is not reached (§7)', async () => {
+    const raising = '(TableAggregate (TableRange 2 None) (ArrayRef -1 (MakeArray Array[Int32]) (I32 4)))';
+    // in a branch no row takes
+    await expectError(`(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (If (ApplyComparisonOp GT (Ref i) (I32 5)) ${raising} (Ref i))))`, 'ArrayIndexOutOfBounds');
+    // in an aggregation over no rows
+    await expectError(`(TableAggregate (TableRange 0 None) (ApplyAggOp Sum () ((Cast Int64 ${raising}))))`, 'ArrayIndexOutOfBounds');
+    // not when unneeded, nor in a branch a closed condition rules out
+    await expectValue(`(GetField b (MakeStruct (a ${raising}) (b (I32 2))))`, 2);
+    await expectValue(`(If (False) ${raising} (I32 3))`, 3);
+  });
+
+  test('an If whose branches are both missing constants is missing, its condition unevaluated', async () => {
+    await expectValue('(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (If (ArrayRef -1 (MakeArray Array[Boolean]) (Ref i)) (NA Int32) (Literal Int32 "null"))))', [null, null]);
+  });
+
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });

@@ -28,6 +28,13 @@ export interface Folded {
   readonly ir: IR;
   /** Closed expressions that raise when evaluated, with the error. */
   readonly raises: ReadonlyMap<IR, unknown>;
+  /**
+   * Closed value expressions that run a table query: hoisted, evaluated once before the rest
+   * of the program, whether or not the place they stand in is reached (spec: nested relational
+   * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
+   * uncorrelated subquery once, up front, in the same way.
+   */
+  readonly hoisted: ReadonlySet<IR>;
 }
 
 /** Runs a closed value expression; throws the program's run-time error when it raises. */
@@ -58,6 +65,8 @@ interface Out {
   readonly reads: number;
   /** Whether it holds a table node or another node not run at compile time. */
   readonly opaque: boolean;
+  /** Whether it holds a table node. */
+  readonly tables: boolean;
   /**
    * known: closed, and its value is `value`; closed: closed and evaluates, value not kept (a
    * stream); stuck: closed but raises or cannot be run here (nothing above it is evaluated at
@@ -69,6 +78,7 @@ interface Out {
 
 export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluate: Evaluate, isRuntimeError: IsRuntimeError): Folded {
   const raises = new Map<IR, unknown>();
+  const hoisted = new Set<IR>();
   const resolveDepth = new Map<IR, number>();
   const out = fold<Ctx, Out>(root, { env: emptyEnv<number>(), depth: 0 }, {
     enter: (node, i, ctx) => {
@@ -81,9 +91,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       let reads = Infinity;
       let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
       let stuck = false;
+      let tables = isTableIR(node);
       for (const r of results) {
         reads = Math.min(reads, r.reads);
         opaque ||= r.opaque;
+        tables ||= r.tables;
         stuck ||= r.state === 'stuck';
       }
       const ownerDepth = (scan: boolean): number => {
@@ -105,14 +117,15 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       if (reduced !== undefined) {
         if (!Array.isArray(reduced)) return reduced as Out;
         kids = reduced as Out[];
-        if (kids.length === 0) return missing(node, type, reads, opaque);
+        if (kids.length === 0) return missing(node, type, reads, opaque, tables);
         if (kids.length === 1 || kids[0]!.state === 'known') return kids[0]!;
       }
       const rebuild = (pick: (r: Out) => IR): IR =>
         kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
       const ir = rebuild((r) => r.ir);
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
-      const base = { ir, shadow, type, reads, opaque };
+      const base = { ir, shadow, type, reads, opaque, tables };
+      if (tables && !isTableIR(node) && reads >= ctx.depth) hoisted.add(ir);
       if (!closed) return { ...base, state: 'open' };
       const leaf = constantValue(node);
       if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
@@ -122,7 +135,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       if (type === undefined || !('kind' in type) || type.kind === 'Stream' || type.kind === 'Void') return { ...base, state: 'closed' };
       try {
         const value = evaluate(shadow as ValueIR);
-        if (value === null) return missing(node, type, reads, opaque);
+        if (value === null) return missing(node, type, reads, opaque, tables);
         return { ...base, state: 'known', value };
       } catch (e) {
         // Too deep for this thread's stack, or any other failure: left to run time.
@@ -131,13 +144,13 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
     },
   });
-  return { ir: out.ir, raises };
+  return { ir: out.ir, raises, hoisted };
 }
 
 /** A closed node whose value is missing: NA, which static missingness reads (semantics.md §1). */
-function missing(node: IR, type: AnyType | undefined, reads: number, opaque: boolean): Out {
+function missing(node: IR, type: AnyType | undefined, reads: number, opaque: boolean, tables: boolean): Out {
   const ir: IR = type !== undefined && 'kind' in type ? { kind: 'NA', type, ...(node.span ? { span: node.span } : {}) } : node;
-  return { ir, shadow: ir, type, reads, opaque, state: 'known', value: null };
+  return { ir, shadow: ir, type, reads, opaque, tables, state: 'known', value: null };
 }
 
 function literalOf(r: Out): IR {
@@ -154,11 +167,14 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
   switch (n.kind) {
     case 'If': {
       const c = known(kids[0]!);
+      // Missing whichever branch is taken: missing, the condition unevaluated (as SQL folds it).
+      if (known(kids[1]!) === null && known(kids[2]!) === null) return [];
       if (c === undefined) return undefined;
       return c === null ? [] : c ? kids[1] : kids[2];
     }
     case 'Switch': {
       const c = known(kids[0]!);
+      if (kids.slice(1).every((r) => known(r) === null)) return [];
       if (c === undefined) return undefined;
       if (c === null) return [];
       return typeof c === 'number' && c >= 0 && c < n.cases.length ? kids[2 + c] : kids[1];

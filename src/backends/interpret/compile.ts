@@ -52,6 +52,8 @@ export interface CompileOptions {
   readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[], span?: Span) => void;
   /** What the result needs of each node (passes/demand.ts); without it, everything. */
   readonly demand?: DemandInfo;
+  /** Closed nested queries, evaluated once before the program (passes/fold-constants.ts). */
+  readonly hoisted?: ReadonlySet<IR>;
   /** Called with every value a node produces (strict mode). */
   readonly check?: (node: IR, value: unknown) => void;
 }
@@ -120,6 +122,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
   const demand = options.demand;
   const tables = tableOps({ typeOf, tableTypeOf, source: options.source });
 
+  const rootFrame = frame(rootBinder, rootSlots, null);
+  const preludes: (() => unknown)[] = [];
   const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null }, {
     enter: (node, i, ctx) => {
       // Which aggregation a child's aggregators feed is whichever node opened its scope (binds.ts).
@@ -158,12 +162,33 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           return x;
         };
       }
+      if (options.hoisted?.has(node) && (demand === undefined || demand.needed(node))) v = hoist(v);
       return { v, seq, scan, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
     },
   });
 
-  const rootFrame = frame(rootBinder, rootSlots, null);
-  return { ...compiled, v: (f) => compiled.v(f ?? rootFrame) };
+  return {
+    ...compiled,
+    v: (f) => {
+      for (const p of preludes) p();
+      return compiled.v(f ?? rootFrame);
+    },
+  };
+
+  /** A closed nested query: evaluated once, before the program (semantics.md §7). */
+  function hoist(inner: V): V {
+    let done = false;
+    let value: unknown;
+    const run = (): unknown => {
+      if (!done) {
+        value = inner(rootFrame);
+        done = true;
+      }
+      return value;
+    };
+    preludes.push(run);
+    return run;
+  }
 
   // ---- aggregation ---------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ export type Result =
 export function interpret(ir: IR, options: InterpretOptions = {}): Result {
   const prepared = prepare(ir, options);
   const check = options.strict ? strictChecker(prepared.types) : undefined;
-  const program = compile(prepared.ir, { types: prepared.types, source: options.source, sink: options.sink, check, demand: prepared.demand });
+  const program = compile(prepared.ir, { types: prepared.types, source: options.source, sink: options.sink, check, demand: prepared.demand, hoisted: prepared.hoisted });
   const type = prepared.types.get(prepared.ir)!;
   let out: unknown;
   try {
