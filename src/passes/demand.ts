@@ -141,6 +141,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     readonly aggsBefore: number;
   }
 
+  // (NONE is null: never `??` a demand.)
+  const valueOf = (n: IR): Demand => (values.has(n) ? values.get(n)! : ALL);
   const setValue = (n: IR, d: Demand): void => {
     const old = values.get(n);
     values.set(n, old === undefined ? d : union(old, d));
@@ -156,7 +158,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   const childDemand = (node: IR, i: number, frame: Frame): Demand | TableDemand => {
     const kid = frame.kids[i]!;
     if (isTableIR(node)) return tableChildDemand(node, i, kid);
-    const d = values.get(node) ?? ALL;
+    const d = valueOf(node);
     if (d === NONE) return isTableIR(kid) ? TABLE_NONE : NONE;
     switch (node.kind) {
       case 'GetField':
@@ -300,7 +302,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   };
   const enterNode = (node: IR): void => {
     if (isTableIR(node)) return;
-    const d = values.get(node) ?? ALL;
+    const d = valueOf(node);
     if (d === NONE) return;
     if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
       const t = target.get(node);
