@@ -111,6 +111,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   /** Needed aggregators seen per aggregation owner. */
   const aggCount = new Map<IR, number>();
 
+  /** Whether a needed aggregator feeds `node`'s aggregation (its order then matters). */
+  const aggregates = (node: IR): boolean => (aggCount.get(node) ?? 0) > 0;
   const boundDemand = (node: IR, key: string): Demand => bound.get(node)?.get(key) ?? NONE;
   const rowOf = (node: IR): Demand => boundDemand(node, 'row@row:0');
   const globalOf = (node: IR): Demand => boundDemand(node, 'global@global:0');
@@ -200,7 +202,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return { count: false, rows: NONE, global: d, order: false };
       case 'TableAggregate':
         if (i === 1) return d;
-        return { count: true, rows: rowOf(node), global: globalOf(node), order: true };
+        return { count: true, rows: rowOf(node), global: globalOf(node), order: aggregates(node) };
       case 'TableCollect':
         return { count: true, rows: ALL, global: fieldDemand(d, 'global'), order: true };
       default:
@@ -230,7 +232,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
           count: d.count,
           rows: rowOf(node),
           global: union(d.global, globalOf(node)),
-          order: d.order || (aggCount.get(node) ?? 0) > 0,
+          order: d.order || aggregates(node),
         };
       case 'TableMapGlobals':
         if (valueKid) return d.global;
@@ -260,12 +262,12 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableAggregateByKey': {
         if (valueKid) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
         const keys = keyFields(node);
-        return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count };
+        return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableKeyByAndAggregate': {
         if (i === 2) return d.count ? ALL : NONE;
         if (i === 1) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
-        return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count };
+        return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableJoin': {
         if (!d.count) return { ...TABLE_NONE, global: d.global === NONE ? NONE : ALL };

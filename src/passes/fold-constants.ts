@@ -122,7 +122,12 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       const rebuild = (pick: (r: Out) => IR): IR =>
         kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
-      const ir = rebuild((r) => r.ir);
+      let ir = rebuild((r) => r.ir);
+      // A TableFilter on a closed predicate keeps all rows or none (semantics.md §7).
+      if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
+        const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
+        ir = withChildren(ir, [results[0]!.ir, pred]);
+      }
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
       const base = { ir, shadow, type, reads, opaque, tables };
       if (tables && !isTableIR(node) && reads >= ctx.depth) hoisted.add(ir);

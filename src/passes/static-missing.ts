@@ -19,6 +19,8 @@ const STRICT: ReadonlySet<string> = new Set([
   'StreamLen',
 ]);
 
+const LETS: ReadonlySet<string> = new Set(['Let', 'AggLet', 'RelationalLet']);
+
 const memo = new WeakMap<IR, boolean>();
 
 /** Whether `n` is missing by its form alone. Memoized, iterative: linear over a program. */
@@ -30,10 +32,13 @@ export function staticallyMissing(n: IR): boolean {
       // A field of a struct written out is that field (visited: it lies below `x`).
       const part = fieldOf(x);
       if (part !== undefined) return part === null || staticallyMissing(part);
+      // A let is its body (a missing body reads none of the bindings, so none is needed).
+      if (LETS.has(x.kind)) return kids[kids.length - 1]!;
       return kids.some((k) => k);
     },
     (x) => {
       if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
+      if (LETS.has(x.kind)) return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
       return strict ? undefined : false;
