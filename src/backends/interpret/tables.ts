@@ -115,7 +115,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               if (never) return;
               for (const row of t.rows()) if (pred(frame(node, [t.global, row], f)) === true) yield row;
@@ -131,7 +133,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           const mapped: TableValue = {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               const c = scan ? agg(kids[1]!, node).start() : undefined;
               for (const row of t.rows()) {
@@ -142,14 +146,22 @@ export function tableOps(deps: Deps) {
               }
             },
           };
-          return resort === undefined ? mapped : { global: t.global, rows: () => stableSort([...mapped.rows()], resort) };
+          return resort === undefined ? mapped : rowsOf(t, () => stableSort([...mapped.rows()], resort));
         };
       }
       case 'TableMapGlobals': {
         const [child, g] = k as [V, V];
         return (f): TableValue => {
           const t = child(f) as TableValue;
-          return { global: present(g(frame(node, [t.global], f)), out.global), rows: () => t.rows() };
+          // The new global (and so the child's) is computed when read, once.
+          let global: { value: Value } | undefined;
+          return {
+            get global() {
+              global ??= { value: present(g(frame(node, [t.global], f)), out.global) };
+              return global.value;
+            },
+            rows: () => t.rows(),
+          };
         };
       }
       case 'TableKeyBy': {
@@ -159,7 +171,7 @@ export function tableOps(deps: Deps) {
         const cmp = rowComparator(out.row, keyIndices(out));
         return (f): TableValue => {
           const t = child(f) as TableValue;
-          return { global: t.global, rows: () => (ordered ? t.rows() : stableSort([...t.rows()], cmp)) };
+          return rowsOf(t, () => (ordered ? t.rows() : stableSort([...t.rows()], cmp)));
         };
       }
       case 'TableOrderBy': {
@@ -168,7 +180,7 @@ export function tableOps(deps: Deps) {
         const cmp = rowComparator(out.row, idx, node.sortFields.map((s) => s.order === 'D'));
         return (f): TableValue => {
           const t = child(f) as TableValue;
-          return { global: t.global, rows: () => stableSort([...t.rows()], cmp) };
+          return rowsOf(t, () => stableSort([...t.rows()], cmp));
         };
       }
       case 'TableAggregateByKey': {
@@ -180,7 +192,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               let key: Row | null = null;
               let c: AggContext | null = null;
@@ -210,7 +224,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             rows: () => {
               const groups = new Map<string, { key: Row; ctx: AggContext }>();
               for (const row of t.rows()) {
@@ -245,7 +261,9 @@ export function tableOps(deps: Deps) {
           const l = left(f) as TableValue;
           const r = right(f) as TableValue;
           return {
-            global: l.global,
+            get global() {
+              return l.global;
+            },
             *rows() {
               const it = r.rows()[Symbol.iterator]();
               let cur = it.next();
@@ -269,7 +287,7 @@ export function tableOps(deps: Deps) {
           const all = function* () {
             for (const t of ts) yield* t.rows();
           };
-          return { global: ts[0]!.global, rows: () => (cmp ? stableSort([...all()], cmp) : all()) };
+          return rowsOf(ts[0]!, () => (cmp ? stableSort([...all()], cmp) : all()));
         };
       }
       case 'TableHead':
@@ -281,7 +299,9 @@ export function tableOps(deps: Deps) {
           if (n < 0n) fail('InvalidArgument', `${node.kind}: negative count ${n}`, node);
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               if (head) {
                 let i = 0n;
@@ -321,7 +341,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               for (const row of t.rows()) {
                 let v: Value = row;
@@ -339,7 +361,9 @@ export function tableOps(deps: Deps) {
         return (f): TableValue => {
           const t = child(f) as TableValue;
           return {
-            global: t.global,
+            get global() {
+              return t.global;
+            },
             *rows() {
               let prev: Row | null = null;
               for (const row of t.rows()) {
@@ -476,3 +500,13 @@ function fail(errorClass: 'InvalidArgument' | 'Input', message: string, node: IR
   throw e;
 }
 
+
+/** A table with `t`'s global, read only when asked for (reading it may raise), and `rows`. */
+function rowsOf(t: TableValue, rows: TableValue['rows']): TableValue {
+  return {
+    get global() {
+      return t.global;
+    },
+    rows,
+  };
+}
