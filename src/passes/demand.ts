@@ -131,6 +131,18 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     }
     return fields([...d].filter(([k]) => !drop.has(k)));
   };
+  const globalType = (n: IR): Type | undefined => {
+    const t = typeOf(n);
+    return t !== undefined && !('kind' in t) ? (t as TableType).global : undefined;
+  };
+  /**
+   * The demand on a struct that becomes a row or a global: only its fields, since a missing
+   * row or global stands for one whose fields are all missing (semantics.md §7).
+   */
+  const fieldsOnly = (d: Demand, t: Type | undefined): Demand => {
+    if (d === ALL && t !== undefined && t.kind === 'Struct') d = fields(t.fields.map((f) => [f.name, ALL] as const));
+    return d !== NONE && d !== ALL && d.size === 0 ? NONE : d;
+  };
   const rowType = (n: IR): Type | undefined => {
     const t = typeOf(n);
     return t !== undefined && !('kind' in t) ? (t as TableType).row : undefined;
@@ -220,14 +232,14 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return TABLE_NONE;
       case 'TableParallelize':
         // Whether the rows array is missing decides whether the table fails.
-        return fields([['rows', d.count ? ALL : fields([])], ['global', d.global]]);
+        return fields([['rows', d.count ? ALL : fields([])], ['global', fieldsOnly(d.global, globalType(node))]]);
       case 'TableFilter':
         // A constant false predicate keeps no row: nothing of the child's rows is needed.
         if (constantFalse(node.pred)) return valueKid ? NONE : { ...TABLE_NONE, global: d.global };
         if (valueKid) return d.count ? ALL : NONE;
         return { ...d, rows: union(d.rows, rowOf(node)), global: union(d.global, globalOf(node)) };
       case 'TableMapRows':
-        if (valueKid) return d.count ? d.rows : NONE;
+        if (valueKid) return d.count ? fieldsOnly(d.rows, rowType(node)) : NONE;
         return {
           count: d.count,
           rows: rowOf(node),
@@ -235,7 +247,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
           order: d.order || aggregates(node),
         };
       case 'TableMapGlobals':
-        if (valueKid) return d.global;
+        if (valueKid) return fieldsOnly(d.global, globalType(node));
         return { ...d, global: globalOf(node) };
       case 'TableKeyBy':
       case 'TableOrderBy': {
@@ -244,6 +256,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       }
       case 'TableHead':
       case 'TableTail':
+        // No rows wanted: none of the child's rows are needed.
+        if (node.n <= 0n) return { ...TABLE_NONE, global: d.global };
         return { ...d, order: d.count };
       case 'TableExplode':
         return { ...d, rows: d.count ? withFields(d.rows, [node.path[0]!]) : d.rows };
@@ -260,13 +274,13 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableUnion':
         return { ...d, global: i === 0 ? d.global : NONE };
       case 'TableAggregateByKey': {
-        if (valueKid) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
+        if (valueKid) return d.count ? fieldsOnly(without(d.rows, rowType(node), new Set(keyFields(node))), undefined) : NONE;
         const keys = keyFields(node);
         return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableKeyByAndAggregate': {
         if (i === 2) return d.count ? ALL : NONE;
-        if (i === 1) return d.count ? without(d.rows, rowType(node), new Set(keyFields(node))) : NONE;
+        if (i === 1) return d.count ? fieldsOnly(without(d.rows, rowType(node), new Set(keyFields(node))), undefined) : NONE;
         return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableJoin': {

@@ -185,7 +185,10 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
       return typeof c === 'number' && c >= 0 && c < n.cases.length ? kids[2 + c] : kids[1];
     }
     case 'Coalesce': {
-      const rest = kids.filter((r) => known(r) !== null);
+      // Known missing arguments drop out; nothing after a known present one is evaluated.
+      let rest = kids.filter((r) => known(r) !== null);
+      const first = rest.findIndex((r) => known(r) !== undefined);
+      if (first >= 0) rest = rest.slice(0, first + 1);
       return rest.length === kids.length ? undefined : rest;
     }
     default:

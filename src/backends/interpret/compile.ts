@@ -723,11 +723,14 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'TableAggregate': {
         const [tv] = k as [V];
         const agg = compileAggregation(kids[1]!, node);
+        // The global is read only when needed (reading it may raise: semantics.md §7).
+        const readGlobal = demand === undefined || demand.table(node.child).global !== null;
         return (f) => {
           const table = tv(f) as TableValue;
+          const global = readGlobal ? table.global : null;
           const c = agg.start();
-          for (const row of table.rows()) agg.seq(frame(node, [table.global, row], f), c);
-          return agg.result(frame(node, [table.global], f), c);
+          for (const row of table.rows()) agg.seq(frame(node, [global, row], f), c);
+          return agg.result(frame(node, [global], f), c);
         };
       }
       case 'TableCollect': {

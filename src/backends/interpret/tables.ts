@@ -311,6 +311,8 @@ export function tableOps(deps: Deps) {
                   if (++i >= n) return;
                 }
               } else {
+                // No rows wanted: the child's are not computed (semantics.md §7).
+                if (n === 0n) return;
                 const buf: Row[] = [];
                 for (const row of t.rows()) {
                   buf.push(row);
