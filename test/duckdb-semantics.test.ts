@@ -910,6 +910,22 @@ describe('§8 errors', () => {
     await expectValue('(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (If (ArrayRef -1 (MakeArray Array[Boolean]) (Ref i)) (NA Int32) (Literal Int32 "null"))))', [null, null]);
   });
 
+  test('rows known to be none compute no per-row value, hoisted queries included (TableHead 0, a false filter)', async () => {
+    const raising = '(TableAggregate (TableRange 2 None) (ArrayRef -1 (MakeArray Array[Int32]) (I32 4)))';
+    await expectValue(`(TableCount (TableMapRows (TableHead 0 (TableRange 3 None)) (InsertFields (Ref row) None (z ${raising}))))`, 0n);
+    await expectValue(`(TableCollect (TableFilter (TableTail 0 (TableRange 3 None)) (ApplyComparisonOp EQ ${raising} (I32 1))))`, [[], []]);
+    await expectValue(`(TableCount (TableMapRows (TableFilter (TableRange 3 None) (False)) (InsertFields (Ref row) None (z ${raising}))))`, 0n);
+  });
+
+  test('a conditional on a missing condition is missing by its form; Coalesce stops at a closed present argument', async () => {
+    await expectValue('(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (ApplyBinaryPrimOp Add (If (Let eval y (Ref i) (NA Boolean)) (I32 1) (I32 2)) (ArrayRef -1 (MakeArray Array[Int32]) (Ref i)))))', [null, null]);
+    await expectValue('(Coalesce (I32 3) (TableAggregate (TableRange 2 None) (ArrayRef -1 (MakeArray Array[Int32]) (I32 4))))', 3);
+  });
+
+  test('a row built as a struct is needed only for its fields (a missing row is one of missing fields)', async () => {
+    await expectValue('(TableCollect (TableAggregateByKey (TableKeyBy (idx) False (TableRange 2 None)) (ApplyAggOp PrevNonnull () ((If (ArrayRef -1 (MakeArray Array[Boolean]) (I32 1)) (MakeStruct) (MakeStruct))))))', [[[0], [1]], []]);
+  });
+
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });

@@ -15,7 +15,7 @@ import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { children } from '../ir/children.js';
 import { isTableIR, type IR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
-import { fold } from '../ir/walk.js';
+import { fold, memoFold } from '../ir/walk.js';
 import { foldsToMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
@@ -76,6 +76,45 @@ interface Target {
   readonly key: string;
 }
 const keyOf = (bind: Bind): string => `${bind.name}@${bind.source.of}:${'child' in bind.source ? bind.source.child : ''}`;
+
+/** Table nodes whose value children run once per row of their child. */
+const ROW_LEVEL: ReadonlySet<string> = new Set(['TableFilter', 'TableMapRows', 'TableAggregateByKey', 'TableKeyByAndAggregate']);
+/** Table nodes with no rows when their (first) child has none. */
+const KEEPS_EMPTY: ReadonlySet<string> = new Set([
+  'TableFilter',
+  'TableMapRows',
+  'TableMapGlobals',
+  'TableKeyBy',
+  'TableOrderBy',
+  'TableHead',
+  'TableTail',
+  'TableExplode',
+  'TableDistinct',
+  'TableRename',
+  'TableAggregateByKey',
+  'TableKeyByAndAggregate',
+]);
+
+const emptyMemo = new WeakMap<IR, boolean>();
+
+/**
+ * Whether a table has no rows by its form: a TableHead or TableTail of 0, a TableFilter on a
+ * constant false or missing predicate, or a node that keeps such a child empty.
+ */
+export function staticallyEmpty(n: IR): boolean {
+  return memoFold(
+    n,
+    emptyMemo,
+    (x, kids) => {
+      if ((x.kind === 'TableHead' || x.kind === 'TableTail') && x.n <= 0n) return true;
+      if (x.kind === 'TableFilter' && constantFalse(x.pred)) return true;
+      if (x.kind === 'TableJoin' && x.joinType === 'inner') return kids.some((k) => k);
+      if (x.kind === 'TableUnion') return kids.every((k) => k);
+      return KEEPS_EMPTY.has(x.kind) && kids[0] === true;
+    },
+    (x) => (isTableIR(x) ? undefined : false),
+  );
+}
 
 const AGGREGATORS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggGroupBy', 'AggArrayPerElement']);
 
@@ -226,6 +265,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   const tableChildDemand = (node: IR, i: number, kid: IR): Demand | TableDemand => {
     const d = tables.get(node) ?? TABLE_ALL;
     const valueKid = !isTableIR(kid);
+    // Per-row values over rows known to be none are never computed (SQL engines drop them).
+    if (valueKid && ROW_LEVEL.has(node.kind) && 'child' in node && staticallyEmpty(node.child as IR)) return NONE;
     switch (node.kind) {
       case 'TableRange':
       case 'TableRead':

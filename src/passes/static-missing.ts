@@ -34,11 +34,14 @@ export function staticallyMissing(n: IR): boolean {
       if (part !== undefined) return part === null || staticallyMissing(part);
       // A let is its body (a missing body reads none of the bindings, so none is needed).
       if (LETS.has(x.kind)) return kids[kids.length - 1]!;
+      // A conditional on a missing condition, or with only missing outcomes, is missing.
+      if (x.kind === 'If' || x.kind === 'Switch') return kids[0]! || kids.slice(1).every((k) => k);
+      if (x.kind === 'Coalesce') return kids.every((k) => k);
       return kids.some((k) => k);
     },
     (x) => {
       if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
-      if (LETS.has(x.kind)) return undefined;
+      if (LETS.has(x.kind) || x.kind === 'If' || x.kind === 'Switch' || x.kind === 'Coalesce') return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
       return strict ? undefined : false;

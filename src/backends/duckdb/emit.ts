@@ -966,6 +966,7 @@ export class Emitter {
   readonly api = {
     needed: (n: IR) => this.needed(n),
     raises: (n: IR) => this.raises?.get(n),
+    neededWhole: (n: IR) => this.demand === undefined || this.demand.value(n) === 'all',
     fresh: (p: string) => this.fresh(p),
     typeOf: (n: IR) => this.vtype(n),
     raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),

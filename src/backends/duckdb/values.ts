@@ -48,7 +48,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
   if (foldsToMissing(n) || !em.needed(n)) return nullOf(t());
   // A closed expression known to raise is the error itself, evaluated only where reached.
-  const raised = em.raises(n);
+  // (Only where it is needed whole: a part of it that is needed may not raise.)
+  const raised = em.neededWhole(n) ? em.raises(n) : undefined;
   if (raised !== undefined) return em.raise(raised.span ? { ...n, span: raised.span } : n, raised.errorClass, raised.message, t());
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
