@@ -253,7 +253,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return { count: false, rows: NONE, global: d, order: false };
       case 'TableAggregate':
         if (i === 1) return d;
-        return { count: true, rows: rowOf(node), global: globalOf(node), order: aggregates(node) };
+        // Without an aggregator the rows are not needed at all.
+        return { count: aggregates(node), rows: rowOf(node), global: globalOf(node), order: aggregates(node) };
       case 'TableCollect':
         return { count: true, rows: ALL, global: fieldDemand(d, 'global'), order: true };
       default:

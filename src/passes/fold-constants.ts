@@ -130,7 +130,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
       const base = { ir, shadow, type, reads, opaque, tables };
-      if (tables && !isTableIR(node) && reads >= ctx.depth) hoisted.add(ir);
+      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0) hoisted.add(ir);
       if (!closed) return { ...base, state: 'open' };
       const leaf = constantValue(node);
       if (leaf !== undefined) return { ...base, state: 'known', value: leaf };

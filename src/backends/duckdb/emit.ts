@@ -121,6 +121,8 @@ export interface EmitOptions {
   readonly demand?: DemandInfo;
   /** Closed expressions that raise (passes/fold-constants.ts): emitted as the error itself. */
   readonly raises?: ReadonlyMap<IR, { readonly errorClass: string; readonly message: string; readonly span?: Span | undefined }>;
+  /** Closed nested queries (passes/fold-constants.ts): each computed once, in a CTE. */
+  readonly hoisted?: ReadonlySet<IR>;
 }
 
 /** The SQL of a program: rows and (for tables) the global, each a full query. */
@@ -178,11 +180,15 @@ export class Emitter {
 
   private readonly demand: DemandInfo | undefined;
   private readonly raises: EmitOptions['raises'];
+  private readonly hoisted: ReadonlySet<IR>;
+  /** Hoisted nodes being compiled into their CTE. */
+  private readonly hoisting = new Set<IR>();
 
   constructor(options: EmitOptions) {
     this.types = options.types;
     this.demand = options.demand;
     this.raises = options.raises;
+    this.hoisted = options.hoisted ?? new Set();
     this.sourceColumns = options.sourceColumns;
   }
 
@@ -967,6 +973,19 @@ export class Emitter {
     needed: (n: IR) => this.needed(n),
     raises: (n: IR) => this.raises?.get(n),
     neededWhole: (n: IR) => this.demand === undefined || this.demand.value(n) === 'all',
+    /**
+     * A hoisted node (semantics.md §7) as a one-row CTE read where it stands: DuckDB runs it
+     * once, up front, as the interpreter does. Undefined for any other node.
+     */
+    hoist: (n: ValueIR, compile: () => Expr): Expr | undefined => {
+      if (!this.hoisted.has(n) || this.hoisting.has(n)) return undefined;
+      this.hoisting.add(n);
+      try {
+        return this.cteValue(compile());
+      } finally {
+        this.hoisting.delete(n);
+      }
+    },
     fresh: (p: string) => this.fresh(p),
     typeOf: (n: IR) => this.vtype(n),
     raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),

@@ -51,6 +51,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   // (Only where it is needed whole: a part of it that is needed may not raise.)
   const raised = em.neededWhole(n) ? em.raises(n) : undefined;
   if (raised !== undefined) return em.raise(raised.span ? { ...n, span: raised.span } : n, raised.errorClass, raised.message, t());
+  const hoisted = em.hoist(n, () => em.toExpr(compileValue(em, n, { vars: scope.vars.clear(), agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t()));
+  if (hoisted !== undefined) return hoisted;
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
   const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };
@@ -757,6 +759,13 @@ function literalRange(a: ValueIR): number[] | undefined {
   return out;
 }
 
+/** The length of a stream over a literal array, when short enough to unroll. */
+function literalLength(a: ValueIR): number | undefined {
+  if (a.kind !== 'ToStream' || a.a.kind !== 'Literal' || !Array.isArray(a.a.value)) return undefined;
+  const len = (a.a.value as readonly unknown[]).length;
+  return len <= UNROLL_LIMIT ? len : undefined;
+}
+
 /** How many times `name` is read in `n` (0, 1, or 2 meaning "more"), ignoring shadowing. */
 function reads(n: IR, name: string): number {
   let count = 0;
@@ -807,7 +816,22 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   const current = scan ? call('list_extract', [accOf(col(a)), big(-1n)]) : accOf(col(a));
   const elem = call('struct_extract', [col(x), str('x')]);
   const body = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT);
-  if (containsSubquery(body)) return recursiveFold(em, n, scope, s, zero);
+  if (containsSubquery(body)) {
+    // A short literal list: the steps written out, each a subquery over the one before (DuckDB
+    // fails to bind recursive CTEs nested in correlated subqueries).
+    const len = literalLength(n.a);
+    if (!scan && len !== undefined && !hasLoop(n.body)) {
+      return em.share(s, (l) => {
+        let acc = zero;
+        for (let i = 1; i <= len; i++) {
+          const el = call('list_extract', [l, big(BigInt(i))]);
+          acc = reads(n.body, n.accum) === 1 ? stepAt(acc, el) : em.share(acc, (av) => stepAt(av, el));
+        }
+        return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], acc);
+      });
+    }
+    return recursiveFold(em, n, scope, s, zero);
+  }
   const next = scan ? call('list_append', [accOf(col(a)), cast(body, repType(accT))]) : cast(body, repType(accT));
   const start = scan ? cast({ kind: 'list', items: [zero] }, repType(carriedT)) : zero;
   const nullA = nullOf(carriedT);
@@ -1097,8 +1121,7 @@ function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggreg
 
 /**
  * The aggregations `build` asks for, in one `SELECT ... FROM from GROUP BY ()` (one row even over
- * no rows; `count(*)` when there is none, so the rows are still read), and `build`'s result
- * over its columns.
+ * no rows), and `build`'s result over its columns.
  */
 function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, build: (ctx: AggCtx) => Expr): Expr {
   const alias = em.fresh('a');
@@ -1114,12 +1137,53 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   const result = build(ctx);
   const inner: Select = {
     kind: 'select',
-    columns: items.length > 0 ? items : [{ expr: call('count', [{ kind: 'star' }]), alias: 'n' }],
+    columns: items,
     from,
     ...(where ? { where } : {}),
     grandTotal: true,
   };
-  return subquery({ kind: 'select', columns: [{ expr: result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+  // No aggregate: the rows are not needed (semantics.md §1), and the result is all there is.
+  if (items.length === 0) return result;
+  if (!readsOuter(result, alias)) {
+    return subquery({ kind: 'select', columns: [{ expr: result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+  }
+  // The result reads columns of the query around: computed there, over the aggregates the
+  // subquery returns as one struct, so the subquery stays uncorrelated when its rows are
+  // (DuckDB fails to bind some correlated subqueries, and runs an uncorrelated one once).
+  const packed = subquery({
+    kind: 'select',
+    columns: [{ expr: { kind: 'struct', fields: items.map((it) => ({ name: it.alias, value: col(it.alias, alias) })) } }],
+    from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } },
+  });
+  return em.share(packed, (x) => substituteColumns(result, alias, (name) => call('struct_extract', [x, str(name)])));
+}
+
+/** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
+function readsOuter(e: Expr, alias: string): boolean {
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const o = x as { kind?: string; table?: string };
+    // (A column without a table is a lambda's or an enclosing derived table's: outer too.)
+    if (o.kind === 'column' && o.table !== alias) return true;
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return false;
+}
+
+/** `e` with every column of `alias` replaced by `f(name)`. */
+function substituteColumns(e: Expr, alias: string, f: (name: string) => Expr): Expr {
+  const go = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(go);
+    const o = x as { kind?: string; table?: string; name?: string };
+    if (o.kind === 'column' && o.table === alias) return f(o.name!);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = go(v);
+    return out;
+  };
+  return go(e) as Expr;
 }
 
 function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, scope: Scope): Expr {

@@ -725,11 +725,13 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         const agg = compileAggregation(kids[1]!, node);
         // The global is read only when needed (reading it may raise: semantics.md §7).
         const readGlobal = demand === undefined || demand.table(node.child).global !== null;
+        // Without a needed aggregator the rows are not read (semantics.md §1).
+        const readRows = demand === undefined || demand.table(node.child).count;
         return (f) => {
           const table = tv(f) as TableValue;
           const global = readGlobal ? table.global : null;
           const c = agg.start();
-          for (const row of table.rows()) agg.seq(frame(node, [global, row], f), c);
+          if (readRows) for (const row of table.rows()) agg.seq(frame(node, [global, row], f), c);
           return agg.result(frame(node, [global], f), c);
         };
       }
