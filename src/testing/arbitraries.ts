@@ -1313,6 +1313,18 @@ class Gen {
     ]);
   }
 
+  /** A leaf table of type `tt`: a TableRead, or (TableRead excluded) literal rows keyed by `tt`'s key. */
+  private tableLeafOfType(tt: TableType): TableIR {
+    if (!this.o.exclude.has('TableRead')) return this.tableRead(tt)[0];
+    const v = tStruct([
+      ['rows', tArray(tt.row)],
+      ['global', tt.global],
+    ]);
+    const value: Value = [this.c.list(() => this.value(tt.row), 2), this.value(tt.global)];
+    const t: TableIR = { kind: 'TableParallelize', nPartitions: this.parts(), rowsAndGlobal: { kind: 'Literal', type: v, value } };
+    return tt.key.length > 0 ? { kind: 'TableKeyBy', keys: tt.key, isSorted: false, nPartitions: this.parts(), child: t } : t;
+  }
+
   private tableRead(type: TableType): TypedTable {
     const paths = () => this.c.list(() => this.path(), 3, 1);
     const reader: TableReader = this.c.pick<() => TableReader>([
@@ -1651,7 +1663,7 @@ class Gen {
 
   /** A table program of exactly type `tt`. */
   tableOfType(tt: TableType, env: Scope, d: number): TableIR {
-    if (!this.spend(d)) return this.tableRead(tt)[0];
+    if (!this.spend(d)) return this.tableLeafOfType(tt);
     d -= 1;
     const same = () => this.tableOfType(tt, env, d);
     const keyed = (t: TableIR): TableIR =>
@@ -1659,7 +1671,7 @@ class Gen {
         ? { kind: 'TableKeyBy', keys: tt.key, isSorted: false, nPartitions: this.parts(), child: t }
         : t;
     return this.choose<TableIR>([
-      [null, 1, () => this.tableRead(tt)[0]],
+      [null, 1, () => this.tableLeafOfType(tt)],
       ['TableParallelize', 2, () => keyed(this.parallelize({ ...tt, key: [] }, env, d))],
       [
         'TableMapRows',

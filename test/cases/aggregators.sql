@@ -4,7 +4,7 @@ WITH
     FROM range(CAST(12 AS BIGINT)) AS "r1"
   )
 SELECT CAST((
-  SELECT {'count': struct_extract("_v19", 'a0'), 'sum': coalesce(struct_extract("_v19", 'a1'), CAST('0' AS DOUBLE)), 'product': CASE WHEN struct_extract("_v19", 'a2') > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce(struct_extract("_v19", 'a3'), lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': struct_extract("_v19", 'a4'), 'max': struct_extract("_v19", 'a5'), 'collect': coalesce(struct_extract("_v19", 'a6'), CAST([] AS INTEGER[])), 'set': coalesce(struct_extract("_v19", 'a7'), CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce(struct_extract("_v19", 'a8'), CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': struct_extract("_v19", 'a9'), 'evens': struct_extract("_v19", 'a10'), 'exploded': (
+  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': "a4"."a9", 'evens': "a4"."a10", 'exploded': (
     SELECT CAST(coalesce("a8"."a0", CAST(0 AS BIGINT)) AS BIGINT)
     FROM (
       SELECT sum(CAST("x7"."e" AS BIGINT)) AS "a0"
@@ -69,29 +69,24 @@ SELECT CAST((
     ) AS "s18"
   )}
   FROM (
-    SELECT (
-      SELECT {'a0': "a4"."a0", 'a1': "a4"."a1", 'a2': "a4"."a2", 'a3': "a4"."a3", 'a4': "a4"."a4", 'a5': "a4"."a5", 'a6': "a4"."a6", 'a7': "a4"."a7", 'a8': "a4"."a8", 'a9': "a4"."a9", 'a10': "a4"."a10"}
-      FROM (
-        SELECT
-          count(*) AS "a0",
-          sum(CAST("t3"."idx" AS DOUBLE)) AS "a1",
-          count(*) FILTER (WHERE CAST("t3"."idx" AS BIGINT) = CAST(0 AS BIGINT)) AS "a2",
-          list(CAST("t3"."idx" AS BIGINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
-          min(CAST("t3"."idx" AS DOUBLE)) AS "a4",
-          max(CAST("t3"."idx" AS DOUBLE)) AS "a5",
-          list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a6",
-          list(DISTINCT "t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a7",
-          list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a8",
-          last(CAST("t3"."idx" AS DOUBLE) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a9",
-          count(*) FILTER (WHERE CASE
-            WHEN "t3"."idx" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
-            WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
-            WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
-            ELSE list_extract(list_transform(["t3"."idx" % CAST(2 AS INTEGER)], lambda "_v5": CASE WHEN "_v5" <> CAST(0 AS INTEGER) AND ("_v5" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v5" + CAST(2 AS INTEGER) ELSE "_v5" END), CAST(1 AS BIGINT))
-          END = CAST(0 AS INTEGER)) AS "a10"
-        FROM "t2" AS "t3"
-        GROUP BY ()
-      ) AS "a4"
-    ) AS "_v19"
-  ) AS "s20"
+    SELECT
+      count(*) AS "a0",
+      sum(CAST("t3"."idx" AS DOUBLE)) AS "a1",
+      count(*) FILTER (WHERE CAST("t3"."idx" AS BIGINT) = CAST(0 AS BIGINT)) AS "a2",
+      list(CAST("t3"."idx" AS BIGINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
+      min(CAST("t3"."idx" AS DOUBLE)) AS "a4",
+      max(CAST("t3"."idx" AS DOUBLE)) AS "a5",
+      list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a6",
+      list(DISTINCT "t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a7",
+      list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a8",
+      last(CAST("t3"."idx" AS DOUBLE) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a9",
+      count(*) FILTER (WHERE CASE
+        WHEN "t3"."idx" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
+        WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
+        WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
+        ELSE list_extract(list_transform(["t3"."idx" % CAST(2 AS INTEGER)], lambda "_v5": CASE WHEN "_v5" <> CAST(0 AS INTEGER) AND ("_v5" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v5" + CAST(2 AS INTEGER) ELSE "_v5" END), CAST(1 AS BIGINT))
+      END = CAST(0 AS INTEGER)) AS "a10"
+    FROM "t2" AS "t3"
+    GROUP BY ()
+  ) AS "a4"
 ) AS STRUCT("count" BIGINT, "sum" DOUBLE, "product" BIGINT, "min" DOUBLE, "max" DOUBLE, "collect" INTEGER[], "set" INTEGER[], "take" INTEGER[], "prev" DOUBLE, "evens" BIGINT, "exploded" BIGINT, "grouped" STRUCT("key" INTEGER, "value" BIGINT)[], "perElement" BIGINT[])) AS "result";

@@ -1150,26 +1150,34 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   // The result reads columns of the query around: computed there, over the aggregates the
   // subquery returns as one struct, so the subquery stays uncorrelated when its rows are
   // (DuckDB fails to bind some correlated subqueries, and runs an uncorrelated one once).
+  // One aggregate comes back as itself: DuckDB loses the sign of a -0.0 inside a struct
+  // returned by a scalar subquery.
+  const one = items.length === 1;
   const packed = subquery({
     kind: 'select',
-    columns: [{ expr: { kind: 'struct', fields: items.map((it) => ({ name: it.alias, value: col(it.alias, alias) })) } }],
+    columns: [{ expr: one ? col(items[0]!.alias, alias) : { kind: 'struct', fields: items.map((it) => ({ name: it.alias, value: col(it.alias, alias) })) } }],
     from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } },
   });
-  return em.share(packed, (x) => substituteColumns(result, alias, (name) => call('struct_extract', [x, str(name)])));
+  return em.share(packed, (x) => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)]))));
 }
 
 /** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
 function readsOuter(e: Expr, alias: string): boolean {
+  // Names bound inside `e`: table aliases, lambda parameters, select aliases.
+  const inner = new Set<string>();
+  const columns: { table?: string; name: string }[] = [];
   const stack: unknown[] = [e];
   while (stack.length > 0) {
     const x = stack.pop();
     if (x === null || typeof x !== 'object') continue;
-    const o = x as { kind?: string; table?: string };
-    // (A column without a table is a lambda's or an enclosing derived table's: outer too.)
-    if (o.kind === 'column' && o.table !== alias) return true;
+    const o = x as { kind?: string; table?: string; name?: string; params?: readonly string[]; alias?: unknown };
+    if (o.kind === 'column') columns.push(o as { table?: string; name: string });
+    if (o.kind === 'lambda') for (const p of o.params ?? []) inner.add(p);
+    if (typeof o.alias === 'string') inner.add(o.alias);
+    else if (o.alias !== null && typeof o.alias === 'object' && typeof (o.alias as { name?: unknown }).name === 'string') inner.add((o.alias as { name: string }).name);
     for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
   }
-  return false;
+  return columns.some((c) => (c.table === undefined ? !inner.has(c.name) : c.table !== alias && !inner.has(c.table)));
 }
 
 /** `e` with every column of `alias` replaced by `f(name)`. */
