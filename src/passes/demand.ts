@@ -16,7 +16,7 @@ import { children } from '../ir/children.js';
 import { isTableIR, type IR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
-import { foldsToMissing } from './static-missing.js';
+import { foldsToMissing, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export type Demand = null | 'all' | ReadonlyMap<string, Demand>;
@@ -108,7 +108,11 @@ export function staticallyEmpty(n: IR): boolean {
     (x, kids) => {
       if ((x.kind === 'TableHead' || x.kind === 'TableTail') && x.n <= 0n) return true;
       if (x.kind === 'TableFilter' && constantFalse(x.pred)) return true;
-      if (x.kind === 'TableJoin' && x.joinType === 'inner') return kids.some((k) => k);
+      if (x.kind === 'TableJoin') {
+        const [l, r] = kids as [boolean, boolean];
+        return x.joinType === 'inner' ? l || r : x.joinType === 'left' ? l : x.joinType === 'right' ? r : l && r;
+      }
+      if (x.kind === 'TableLeftJoinRightDistinct') return kids[0] === true;
       if (x.kind === 'TableUnion') return kids.every((k) => k);
       return KEEPS_EMPTY.has(x.kind) && kids[0] === true;
     },
@@ -223,7 +227,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'MakeTuple':
         return fieldDemand(d, String(node.indices[i]));
       case 'InsertFields': {
-        if (i > 0) return fieldDemand(d, node.fields[i - 1]!.name);
+        // New fields of a struct missing by its form are never evaluated.
+        if (i > 0) return staticallyMissing(node.old) ? NONE : fieldDemand(d, node.fields[i - 1]!.name);
         const t = typeOf(node.old);
         return without(d, t !== undefined && 'kind' in t ? t : undefined, new Set(node.fields.map((f) => f.name)));
       }
@@ -272,9 +277,12 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableRange':
       case 'TableRead':
         return TABLE_NONE;
-      case 'TableParallelize':
-        // Whether the rows array is missing decides whether the table fails.
-        return fields([['rows', d.count ? ALL : fields([])], ['global', fieldsOnly(d.global, globalType(node))]]);
+      case 'TableParallelize': {
+        // Whether the rows array is missing decides whether the table fails, if it is read.
+        const global = fieldsOnly(d.global, globalType(node));
+        if (!d.count && global === NONE) return NONE;
+        return fields([['rows', d.count ? ALL : fields([])], ['global', global]]);
+      }
       case 'TableFilter':
         // A constant false predicate keeps no row: nothing of the child's rows is needed.
         if (constantFalse(node.pred)) return valueKid ? NONE : { ...TABLE_NONE, global: d.global };
@@ -326,7 +334,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableJoin': {
-        if (!d.count) return { ...TABLE_NONE, global: d.global === NONE ? NONE : ALL };
+        if (!d.count || staticallyEmpty(node)) return { ...TABLE_NONE, global: d.global === NONE ? NONE : ALL };
         const side = i === 0 ? node.left : node.right;
         const st = rowType(side);
         const names = new Set(st?.kind === 'Struct' ? st.fields.map((f) => f.name) : []);
@@ -334,7 +342,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return { count: true, rows: withFields(rows, keyFields(side)), global: d.global === NONE ? NONE : ALL, order: d.order };
       }
       case 'TableLeftJoinRightDistinct': {
-        if (!d.count) return { ...TABLE_NONE, global: i === 0 ? d.global : NONE };
+        if (!d.count || staticallyEmpty(node)) return { ...TABLE_NONE, global: i === 0 ? d.global : NONE };
         if (i === 0) return { count: true, rows: withFields(without(d.rows, rowType(node), new Set([node.root])), keyFields(node.left)), global: d.global, order: d.order };
         return { count: true, rows: fieldDemand(d.rows, node.root) === NONE ? withFields(NONE, keyFields(node.right)) : ALL, global: NONE, order: true };
       }

@@ -20,6 +20,8 @@ const STRICT: ReadonlySet<string> = new Set([
 ]);
 
 const LETS: ReadonlySet<string> = new Set(['Let', 'AggLet', 'RelationalLet']);
+/** Other kinds whose missingness by form follows from their children's. */
+const RECURSE: ReadonlySet<string> = new Set(['If', 'Switch', 'Coalesce', 'InsertFields', 'SelectFields']);
 
 const memo = new WeakMap<IR, boolean>();
 
@@ -37,11 +39,13 @@ export function staticallyMissing(n: IR): boolean {
       // A conditional on a missing condition, or with only missing outcomes, is missing.
       if (x.kind === 'If' || x.kind === 'Switch') return kids[0]! || kids.slice(1).every((k) => k);
       if (x.kind === 'Coalesce') return kids.every((k) => k);
+      // Missing when the struct they start from is.
+      if (x.kind === 'InsertFields' || x.kind === 'SelectFields') return kids[0]!;
       return kids.some((k) => k);
     },
     (x) => {
       if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
-      if (LETS.has(x.kind) || x.kind === 'If' || x.kind === 'Switch' || x.kind === 'Coalesce') return undefined;
+      if (LETS.has(x.kind) || RECURSE.has(x.kind)) return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
       return strict ? undefined : false;

@@ -490,13 +490,22 @@ export class Emitter {
         const globalT = vt.fields[fieldIndex(vt, 'global')]!.type as StructType;
         const rows = this.toExpr(this.getField(v, vt, 'rows'), rowsT);
         const missingRows = this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', rowsT);
-        const checked: Expr = { kind: 'case', whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: missingRows }], else: rows };
+        // What the program needs of this table (semantics.md §1): rows not needed are none, a
+        // global not needed is missing, and neither then fails on a missing rows array.
+        const td = this.demand?.table(n);
+        const rowsNeeded = td === undefined || td.count;
+        const globalNeeded = globalT.fields.length > 0 && (td === undefined || td.global !== null);
+        const checked: Expr = rowsNeeded
+          ? { kind: 'case', whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: missingRows }], else: rows }
+          : cast({ kind: 'list', items: [] }, repType(rowsT));
         // The table fails as a whole: reading only its global raises too.
-        const global: Expr = {
-          kind: 'case',
-          whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', globalT) }],
-          else: this.toExpr(this.getField(v, vt, 'global'), globalT),
-        };
+        const global: Expr = globalNeeded
+          ? {
+              kind: 'case',
+              whens: [{ when: { kind: 'isNull', operand: rows, not: false }, then: this.raise(n, 'InvalidArgument', 'TableParallelize of a missing rows array', globalT) }],
+              else: this.toExpr(this.getField(v, vt, 'global'), globalT),
+            }
+          : { kind: 'null', type: repType(globalT) };
         const a = this.fresh('u');
         const p = this.fresh('p');
         // The rows come through a lateral unnest of a one-row subquery: an argument of a table

@@ -120,7 +120,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
   const resolve = (binder: IR, bind: Bind, _scope: string, ordinal: number): Loc => ({ binder, slot: slotOf(binder, bind, ordinal) });
   const check = options.check;
   const demand = options.demand;
-  const tables = tableOps({ typeOf, tableTypeOf, source: options.source });
+  const tables = tableOps({ typeOf, tableTypeOf, source: options.source, ...(options.demand ? { demand: options.demand } : {}) });
 
   const rootFrame = frame(rootBinder, rootSlots, null);
   const preludes: (() => unknown)[] = [];

@@ -12,7 +12,7 @@ import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
 import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import { keepsKey } from '../../passes/keeps-key.js';
-import { constantFalse } from '../../passes/demand.js';
+import { constantFalse, type DemandInfo } from '../../passes/demand.js';
 
 export type Row = readonly Value[];
 
@@ -31,6 +31,8 @@ interface AggRuntime {
 }
 
 interface Deps {
+  /** What the result needs of each table (passes/demand.ts); without it, everything. */
+  readonly demand?: DemandInfo;
   readonly typeOf: (n: IR) => Type;
   readonly tableTypeOf: (n: IR) => TableType;
   readonly source: TableSource | undefined;
@@ -90,18 +92,23 @@ export function tableOps(deps: Deps) {
       }
       case 'TableParallelize': {
         const [rg] = k as [V];
+        const d = deps.demand?.table(node);
+        // (A global with no fields carries nothing to compute.)
+        const need = { count: d === undefined || d.count, global: out.global.fields.length > 0 && (d === undefined || d.global !== null) };
         return (f): TableValue => {
           const v = rg(f) as readonly Value[] | null;
-          // A missing rows array fails the table when its rows or its global are read (semantics.md §7).
+          // A missing rows array fails the table when its rows or its global are needed (semantics.md §7).
           const check = () => {
             if (v === null || v[0] === null) fail('InvalidArgument', 'TableParallelize: the rows array is missing', node);
           };
           return {
             get global() {
+              if (!need.global) return present(null, out.global);
               check();
               return present(v![1]!, out.global);
             },
             rows: () => {
+              if (!need.count) return [];
               check();
               return (v![0] as readonly Row[]).map((r) => present(r, out.row));
             },
