@@ -41,7 +41,8 @@ function evaluateClosed(n: ValueIR): Value {
   const info = typecheck(n);
   if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
   try {
-    return compile(n, { types: info.types }).v(null as never) as Value;
+    // With its own demand, so it raises exactly where the whole program would.
+    return compile(n, { types: info.types, demand: analyzeDemand(n, info.types) }).v(null as never) as Value;
   } catch (e) {
     // Where inside `n` it raised, for the backend's diagnostic.
     throw locate(e);

@@ -36,7 +36,6 @@ import {
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
-import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
@@ -641,7 +640,7 @@ export class Emitter {
         return this.retag(child, { global: g, type });
       }
       case 'RelationalLetTable': {
-        if (deadRelationalLet(n)) return this.retag(this.table(n.body, outer), { type });
+        if (!this.needed(n.value)) return this.retag(this.table(n.body, outer), { type });
         const ref = this.relationalLet(n.value, outer);
         return this.table(n.body, { ...outer, rel: scope.rel.set(n.name, ref) });
       }

@@ -10,7 +10,6 @@ import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, t
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
 import { memoFold } from '../../ir/walk.js';
-import { deadAggLet, deadLetBinding, deadRelationalLet } from '../../passes/dead-bindings.js';
 
 const TRUE = bool(true);
 const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
@@ -158,7 +157,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'AggLet': {
       const ctx = n.isScan ? scope.scan : scope.agg;
       if (ctx === undefined) throw new InternalError('AggLet outside an aggregation');
-      if (deadAggLet(n)) return val(n.body);
+      if (!em.needed(n.value)) return val(n.body);
       const inner = bindRow(em, ctx, n.name, n.value, scope);
       return val(n.body, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
     }
@@ -373,7 +372,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       return unsupported(n, 'TableWrite inside an expression; a TableWrite must be the whole program');
     case 'RelationalLet':
       // A dead relational let is not evaluated (semantics.md §1).
-      if (deadRelationalLet(n)) return val(n.body);
+      if (!em.needed(n.value)) return val(n.body);
       return val(n.body, { ...scope, rel: scope.rel.set(n.name, em.relationalLet(n.value, scope)) });
     case 'RelationalRef': {
       const ref = scope.rel.get(n.name);
@@ -553,7 +552,7 @@ function compileLet(em: EmitterApi, n: Extract<ValueIR, { kind: 'Let' }>, i: num
   if (i === n.bindings.length) return compileValue(em, n.body, scope);
   const b = n.bindings[i]!;
   // A dead binding is not evaluated (semantics.md §1).
-  if (deadLetBinding(n, i)) return compileLet(em, n, i + 1, scope);
+  if (!em.needed(n.bindings[i]!.value)) return compileLet(em, n, i + 1, scope);
   if (b.scope !== 'eval') {
     const ctx = b.scope === 'scan' ? scope.scan : scope.agg;
     if (ctx === undefined) throw new InternalError('Let agg outside an aggregation');

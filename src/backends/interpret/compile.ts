@@ -22,8 +22,6 @@ import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './fra
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
-import { deadAggLet, deadLetBinding } from '../../passes/dead-bindings.js';
-import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import type { DemandInfo } from '../../passes/demand.js';
 
 export type V = (f: Frame) => unknown;
@@ -305,7 +303,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return { v, [node.isScan ? 'scan' : 'seq']: s };
       }
       case 'AggLet': {
-        const value = deadAggLet(node) ? () => null : kids[0]!.v;
+        // (An unneeded value compiles to missing: passes/demand.ts.)
+        const value = kids[0]!.v;
         const inner = own(kids[1]!, isScanCtx(node.isScan));
         const s: Seq | null = inner && ((f, c) => inner(frame(node, [value(f)], f), c));
         return { v: kids[1]!.v, [node.isScan ? 'scan' : 'seq']: s };
@@ -323,18 +322,16 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           return (f, c) => {
             const af = frame(node, [], f);
             node.bindings.forEach((b, j) => {
-              if (b.scope === scope) af.slots[j] = dead[j] ? null : values[j]!.v(af);
+              if (b.scope === scope) af.slots[j] = values[j]!.v(af);
               else parts[j]?.(af, c);
             });
             bodySeq?.(af, c);
           };
         };
-        // A dead binding is not evaluated (semantics.md §1).
-        const dead = node.bindings.map((_b, j) => deadLetBinding(node, j));
         const v: V = (f) => {
           const ef = frame(node, [], f);
           node.bindings.forEach((b, j) => {
-            if (b.scope === 'eval') ef.slots[j] = dead[j] ? null : values[j]!.v(ef);
+            if (b.scope === 'eval') ef.slots[j] = values[j]!.v(ef);
           });
           return body.v(ef);
         };
@@ -429,12 +426,12 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'Let': {
         // Eval-only Lets (others are aggregationNode's): one frame for all bindings.
         const n = node.bindings.length;
-        // A dead binding is not evaluated (semantics.md §1).
-        const vals = k.slice(0, n).map((v, j) => (deadLetBinding(node, j) ? null : v));
+        // (An unneeded binding's value compiles to missing: passes/demand.ts.)
+        const vals = k.slice(0, n);
         const body = k[n]!;
         return (f) => {
           const ef = frame(node, new Array(n), f);
-          for (let j = 0; j < n; j++) ef.slots[j] = vals[j]?.(ef) ?? null;
+          for (let j = 0; j < n; j++) ef.slots[j] = vals[j]!(ef);
           return body(ef);
         };
       }
@@ -508,8 +505,6 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'RelationalLet': {
         const [val, body] = k as [V, V];
-        // A dead relational let is not evaluated (semantics.md §1).
-        if (deadRelationalLet(node)) return (f) => body(frame(node, [null], f));
         return (f) => body(frame(node, [val(f)], f));
       }
       case 'GetField': {

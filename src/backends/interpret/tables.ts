@@ -10,7 +10,6 @@ import { keyString, type AggContext } from './aggregate.js';
 import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
-import { deadRelationalLet } from '../../passes/dead-bindings.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { constantFalse, type DemandInfo } from '../../passes/demand.js';
 
@@ -389,8 +388,6 @@ export function tableOps(deps: Deps) {
       }
       case 'RelationalLetTable': {
         const [value, body] = k as [V, V];
-        // A dead relational let is not evaluated (semantics.md §1).
-        if (deadRelationalLet(node)) return (f) => body(frame(node, [null], f));
         return (f) => body(frame(node, [value(f)], f));
       }
       default:
