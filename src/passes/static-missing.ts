@@ -19,6 +19,23 @@ const STRICT: ReadonlySet<string> = new Set([
   'StreamLen',
 ]);
 
+/** Collection operations missing when the listed children are (semantics.md §1), by child index. */
+const STRICT_IN: ReadonlyMap<string, readonly number[]> = new Map([
+  ['ToStream', [0]],
+  ['ToArray', [0]],
+  ['ToSet', [0]],
+  ['ToDict', [0]],
+  ['StreamMap', [0]],
+  ['StreamFilter', [0]],
+  ['StreamFlatMap', [0]],
+  ['StreamTake', [0, 1]],
+  ['StreamDrop', [0, 1]],
+  ['StreamFold', [0]],
+  ['StreamScan', [0]],
+  ['StreamAgg', [0]],
+  ['ArraySort', [0]],
+]);
+
 const LETS: ReadonlySet<string> = new Set(['Let', 'AggLet', 'RelationalLet']);
 /** Other kinds whose missingness by form follows from their children's. */
 const RECURSE: ReadonlySet<string> = new Set(['If', 'Switch', 'Coalesce', 'InsertFields', 'SelectFields']);
@@ -41,11 +58,13 @@ export function staticallyMissing(n: IR): boolean {
       if (x.kind === 'Coalesce') return kids.every((k) => k);
       // Missing when the struct they start from is.
       if (x.kind === 'InsertFields' || x.kind === 'SelectFields') return kids[0]!;
+      const strictIn = STRICT_IN.get(x.kind);
+      if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
       return kids.some((k) => k);
     },
     (x) => {
       if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
-      if (LETS.has(x.kind) || RECURSE.has(x.kind)) return undefined;
+      if (LETS.has(x.kind) || RECURSE.has(x.kind) || STRICT_IN.has(x.kind)) return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
       return strict ? undefined : false;
@@ -76,5 +95,5 @@ function fieldOf(x: IR): IR | null | undefined {
 
 /** Whether `n` is a strict operation that is statically missing (so: missing, nothing evaluated). */
 export function foldsToMissing(n: IR): boolean {
-  return STRICT.has(n.kind) && staticallyMissing(n);
+  return (STRICT.has(n.kind) || STRICT_IN.has(n.kind)) && staticallyMissing(n);
 }

@@ -141,7 +141,8 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         };
       };
       // A value nothing needs is not evaluated (semantics.md §1), aggregators included.
-      if (demand !== undefined && !isTableIR(node) && !demand.needed(node)) {
+      // So is one missing by its form (static missingness).
+      if (!isTableIR(node) && ((demand !== undefined && !demand.needed(node)) || foldsToMissing(node))) {
         return { v: () => null, seq: null, scan: null, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
       }
       let seq = passSeq('agg');
