@@ -165,7 +165,8 @@ function literalOf(r: Out): IR {
 
 /**
  * `If`/`Switch` on a known condition: the branch's result. `Coalesce` with known missing
- * arguments: the arguments left (maybe none). Undefined when nothing reduces.
+ * arguments: the arguments left (maybe none). A let with a known body: the body. Undefined
+ * when nothing reduces.
  */
 function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
   const known = (r: Out): Value | undefined => (r.state === 'known' ? r.value : undefined);
@@ -183,6 +184,13 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
       if (c === undefined) return undefined;
       if (c === null) return [];
       return typeof c === 'number' && c >= 0 && c < n.cases.length ? kids[2 + c] : kids[1];
+    }
+    case 'Let':
+    case 'AggLet':
+    case 'RelationalLet': {
+      // A let whose body is closed and known is its body: it reads none of the bindings.
+      const body = kids[kids.length - 1]!;
+      return known(body) === undefined ? undefined : body;
     }
     case 'Coalesce': {
       // Known missing arguments drop out; nothing after a known present one is evaluated.
