@@ -113,6 +113,7 @@ export function staticallyEmpty(n: IR): boolean {
         return x.joinType === 'inner' ? l || r : x.joinType === 'left' ? l : x.joinType === 'right' ? r : l && r;
       }
       if (x.kind === 'TableLeftJoinRightDistinct') return kids[0] === true;
+      if (x.kind === 'RelationalLetTable') return kids[1] === true;
       if (x.kind === 'TableUnion') return kids.every((k) => k);
       return KEEPS_EMPTY.has(x.kind) && kids[0] === true;
     },

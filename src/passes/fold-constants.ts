@@ -20,6 +20,7 @@
 import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { withChildren } from '../ir/children.js';
 import { isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
+import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
 import type { AnyType } from './typecheck.js';
@@ -29,7 +30,8 @@ export interface Folded {
   /** Closed expressions that raise when evaluated, with the error. */
   readonly raises: ReadonlyMap<IR, unknown>;
   /**
-   * Closed value expressions that run a table query: hoisted, evaluated once before the rest
+   * Closed value expressions that run a table query (and hold no float inside a container:
+   * `floatInside`): hoisted, evaluated once before the rest
    * of the program, whether or not the place they stand in is reached (spec: nested relational
    * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
    * uncorrelated subquery once, up front, in the same way.
@@ -130,7 +132,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
       const base = { ir, shadow, type, reads, opaque, tables };
-      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0) hoisted.add(ir);
+      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
       if (!closed) return { ...base, state: 'open' };
       const leaf = constantValue(node);
       if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
@@ -224,6 +226,33 @@ function constantValue(n: IR): Value | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Whether a float sits inside a container or struct of type `t`. Such values are not hoisted:
+ * DuckDB drops the sign of a -0.0 inside a container a scalar subquery returns, and a hoisted
+ * value is read through one.
+ */
+function floatInside(t: Type): boolean {
+  const walk = (x: Type, inside: boolean): boolean => {
+    switch (x.kind) {
+      case 'Float32':
+      case 'Float64':
+        return inside;
+      case 'Array':
+      case 'Set':
+      case 'Stream':
+        return walk(x.element, true);
+      case 'Dict':
+        return walk(x.key, true) || walk(x.value, true);
+      case 'Struct':
+      case 'Tuple':
+        return x.fields.some((f) => walk(f.type, true));
+      default:
+        return false;
+    }
+  };
+  return walk(t, false);
 }
 
 function shortRange(kids: readonly Out[]): boolean {

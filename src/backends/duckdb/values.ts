@@ -28,29 +28,6 @@ const lambda = (params: readonly string[], body: Expr): Expr => ({ kind: 'lambda
 const subquery = (q: Query): Expr => ({ kind: 'subquery', query: q });
 const emptyList = (t: Type): Expr => cast({ kind: 'list', items: [] }, repType(t));
 
-/** Whether a float sits inside a container or struct of type `t`. */
-function floatInside(t: Type): boolean {
-  const walk = (x: Type, inside: boolean): boolean => {
-    switch (x.kind) {
-      case 'Float32':
-      case 'Float64':
-        return inside;
-      case 'Array':
-      case 'Set':
-      case 'Stream':
-        return walk(x.element, true);
-      case 'Dict':
-        return walk(x.key, true) || walk(x.value, true);
-      case 'Struct':
-      case 'Tuple':
-        return x.fields.some((f) => walk(f.type, true));
-      default:
-        return false;
-    }
-  };
-  return walk(t, false);
-}
-
 /** Counts expression nodes up to `limit`: small conditions may be repeated in a CASE. */
 function small(e: Expr, limit = 40): boolean {
   let budget = limit;
@@ -73,12 +50,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   // (Only where it is needed whole: a part of it that is needed may not raise.)
   const raised = em.neededWhole(n) ? em.raises(n) : undefined;
   if (raised !== undefined) return em.raise(raised.span ? { ...n, span: raised.span } : n, raised.errorClass, raised.message, t());
-  // (Not a value with a float inside a container: DuckDB drops the sign of a -0.0 there when a
-  // scalar subquery returns it. Such a node stays in place, a subquery when it reads a table.)
-  if (!floatInside(t())) {
-    const hoisted = em.hoist(n, () => em.toExpr(compileValue(em, n, { vars: scope.vars.clear(), agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t()));
-    if (hoisted !== undefined) return hoisted;
-  }
+  const hoisted = em.hoist(n, () => em.toExpr(compileValue(em, n, { vars: scope.vars.clear(), agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t()));
+  if (hoisted !== undefined) return hoisted;
   const val = (x: ValueIR, s: Scope = scope): Val => compileValue(em, x, s);
   const ex = (x: ValueIR, s: Scope = scope): Expr => em.toExpr(compileValue(em, x, s), em.typeOf(x));
   const tableScope: Scope = { ...scope, agg: undefined, scan: undefined };
@@ -846,7 +819,8 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     // A short literal list: the steps written out, each a subquery over the one before (DuckDB
     // fails to bind recursive CTEs nested in correlated subqueries).
     const len = literalLength(n.a);
-    if (!scan && len !== undefined && !hasLoop(n.body)) {
+    // (Not when the body ignores the accumulator: the zero must still be computed.)
+    if (!scan && len !== undefined && !hasLoop(n.body) && reads(n.body, n.accum) > 0) {
       return em.share(s, (l) => {
         let acc = zero;
         for (let i = 1; i <= len; i++) {
