@@ -15,7 +15,7 @@ WITH
   ),
   "rl_6" AS (
     SELECT (
-      SELECT "v"
+      SELECT "v5"."v"
       FROM "v5"
     ) AS "v"
   ),
