@@ -926,15 +926,6 @@ describe('§8 errors', () => {
     await expectValue('(TableCollect (TableAggregateByKey (TableKeyBy (idx) False (TableRange 2 None)) (ApplyAggOp PrevNonnull () ((If (ArrayRef -1 (MakeArray Array[Boolean]) (I32 1)) (MakeStruct) (MakeStruct))))))', [[[0], [1]], []]);
   });
 
-  test('a loop body whose table query reads nothing of the loop stays a lambda; one that reads the accumulator is a recursive CTE', async () => {
-    const closed = '(StreamFold acc x (StreamRange -1 False (I32 0) (I32 5) (I32 1)) (I64 0) (ApplyBinaryPrimOp Add (Ref acc) (TableCount (TableRange 3 None))))';
-    await expectValue(closed, 15n);
-    expect(compileProgram(parse(closed)).main).not.toContain('RECURSIVE');
-    const dependent = '(StreamFold acc x (StreamRange -1 False (I32 0) (I32 3) (I32 1)) (I64 1) (ApplyBinaryPrimOp Add (Ref acc) (TableCount (TableFilter (TableRange 5 None) (ApplyComparisonOp LT (Cast Int64 (GetField idx (Ref row))) (Ref acc))))))';
-    await expectValue(dependent, 8n);
-    expect(compileProgram(parse(dependent)).main).toContain('RECURSIVE');
-  });
-
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });

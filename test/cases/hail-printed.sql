@@ -16,6 +16,6 @@ WITH
     ), 'global': TRUE} AS "v"
   )
 SELECT CAST({'t': {'0': CAST('nan' AS DOUBLE), '2': CAST('-inf' AS DOUBLE)}, 'first': CAST('-inf' AS DOUBLE), 's': 'single '' quoted', 'inf': CAST('inf' AS FLOAT), 'rows': (
-  SELECT "v6"."v"
+  SELECT "v"
   FROM "v6"
 ), 'big': struct_extract(CAST({'x y': CAST(9223372036854775807 AS BIGINT), 'z': CAST([CAST('inf' AS FLOAT), CAST('-0.0' AS FLOAT)] AS FLOAT[])} AS STRUCT("x y" BIGINT, "z" FLOAT[])), 'x y')} AS STRUCT("t" STRUCT("0" DOUBLE, "2" DOUBLE), "first" DOUBLE, "s" VARCHAR, "inf" FLOAT, "rows" STRUCT("rows" STRUCT("idx" INTEGER)[], "global" BOOLEAN), "big" BIGINT)) AS "result";

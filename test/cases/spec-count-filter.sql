@@ -21,7 +21,7 @@ WITH
     SELECT "t3"."idx" AS "idx"
     FROM "t2" AS "t3"
     WHERE CAST("t3"."idx" AS BIGINT) < (
-      SELECT "v8"."v"
+      SELECT "v"
       FROM "v8"
     )
   )

@@ -15,7 +15,7 @@ WITH
   ),
   "rl_6" AS (
     SELECT (
-      SELECT "v5"."v"
+      SELECT "v"
       FROM "v5"
     ) AS "v"
   ),

@@ -393,7 +393,7 @@ export class Emitter {
   private cteValue(e: Expr): Expr {
     const name = this.fresh('v');
     this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: e, alias: 'v' }] } });
-    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v', name) }], from: { kind: 'tableRef', name } } };
+    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v') }], from: { kind: 'tableRef', name } } };
   }
 
   /** A global value made shareable: a one-row CTE when the scope allows. */

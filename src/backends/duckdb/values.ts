@@ -797,10 +797,10 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     if (elemT.kind === accT.kind && isScalar(accT) || widen) {
       const a = em.fresh('_acc');
       const x = em.fresh('_x');
-      const lifted = liftClosed(em, stepAt(col(a), widen ? cast(col(x), scalarType('INTEGER')) : col(x)));
-      if (!containsSubquery(lifted.expr)) {
+      const body = stepAt(col(a), widen ? cast(col(x), scalarType('INTEGER')) : col(x));
+      if (!containsSubquery(body)) {
         const list = widen ? cast(s, { kind: 'listType', element: repType(accT) }) : s;
-        return lifted.wrap(call('list_reduce', [list, lambda([a, x], lifted.expr), zero]));
+        return call('list_reduce', [list, lambda([a, x], body), zero]);
       }
     }
   }
@@ -814,8 +814,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   const accOf = (c: Expr): Expr => call('struct_extract', [c, str('a')]);
   const current = scan ? call('list_extract', [accOf(col(a)), big(-1n)]) : accOf(col(a));
   const elem = call('struct_extract', [col(x), str('x')]);
-  const lifted = liftClosed(em, em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT));
-  const body = lifted.expr;
+  const body = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, current).set(n.name, elem), closed: false }), accT);
   if (containsSubquery(body)) {
     // A short literal list: the steps written out, each a subquery over the one before (DuckDB
     // fails to bind recursive CTEs nested in correlated subqueries).
@@ -841,35 +840,8 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     const items = call('list_transform', [l, lambda([x], carrier(nullA, col(x)))]);
     const all = call('list_prepend', [carrier(start, nullX), items]);
     const folded = accOf(call('list_reduce', [all, lambda([a, x], carrier(next, nullX))]));
-    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], lifted.wrap(folded));
+    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
   });
-}
-
-/**
- * A loop body's subqueries that read nothing of the loop (a hoisted value, a query over a
- * literal), each replaced by a name bound outside the loop, so the body can be a lambda
- * (no lambda may hold a subquery) and not a recursive CTE. `wrap` binds the names around
- * the loop; each subquery is computed once.
- */
-function liftClosed(em: EmitterApi, e: Expr): { expr: Expr; wrap: (loop: Expr) => Expr } {
-  const binds: [string, Expr][] = [];
-  const go = (x: unknown): unknown => {
-    if (x === null || typeof x !== 'object') return x;
-    if (Array.isArray(x)) return x.map(go);
-    const o = x as { kind?: string };
-    if (o.kind === 'subquery' && !readsOuter(x as Expr, '')) {
-      const name = em.fresh('_q');
-      binds.push([name, x as Expr]);
-      return col(name);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = go(v);
-    return out;
-  };
-  const expr = containsSubquery(e) ? (go(e) as Expr) : e;
-  const wrap = (loop: Expr): Expr =>
-    binds.reduceRight<Expr>((inner, [name, sub]) => call('list_extract', [call('list_transform', [{ kind: 'list', items: [sub] }, lambda([name], inner)]), big(1n)]), loop);
-  return { expr, wrap };
 }
 
 /**
@@ -1201,7 +1173,6 @@ function readsOuter(e: Expr, alias: string): boolean {
     const o = x as { kind?: string; table?: string; name?: string; params?: readonly string[]; alias?: unknown };
     if (o.kind === 'column') columns.push(o as { table?: string; name: string });
     if (o.kind === 'lambda') for (const p of o.params ?? []) inner.add(p);
-    if (o.kind === 'tableRef' && typeof o.name === 'string') inner.add(o.name);
     if (typeof o.alias === 'string') inner.add(o.alias);
     else if (o.alias !== null && typeof o.alias === 'object' && typeof (o.alias as { name?: unknown }).name === 'string') inner.add((o.alias as { name: string }).name);
     for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
