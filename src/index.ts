@@ -12,6 +12,8 @@ export { decodeJson, encodeJson, compareValues, type Value, ValueError } from '.
 export { parse, parseSource, MAX_NESTING, MAX_TYPE_NESTING, type Parsed } from './parse/index.js';
 export { typecheck, typeOf, isTableType, type TypeInfo, type TypecheckOptions, type AnyType } from './passes/typecheck.js';
 export { check, type Checked } from './passes/pipeline.js';
+export { prepare, type Prepared } from './passes/prepare.js';
+export { analyzeDemand, type DemandInfo, type Demand, type TableDemand } from './passes/demand.js';
 export { codes, type CodeName, type CodeInfo } from './diagnostics/codes.js';
 export { diagnostic, UserError, InternalError, type Diagnostic } from './diagnostics/diagnostic.js';
 export { Source } from './diagnostics/source.js';
