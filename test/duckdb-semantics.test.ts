@@ -926,6 +926,20 @@ describe('§8 errors', () => {
     await expectValue('(TableCollect (TableAggregateByKey (TableKeyBy (idx) False (TableRange 2 None)) (ApplyAggOp PrevNonnull () ((If (ArrayRef -1 (MakeArray Array[Boolean]) (I32 1)) (MakeStruct) (MakeStruct))))))', [[[0], [1]], []]);
   });
 
+  test('ArraySort with any comparator: by rank, ties in array order, missing last (§6)', async () => {
+    const xs = '(ToStream False (Literal Array[Int32] "[3,null,1,2,1]"))';
+    // a strict weak order on a derived key: the stable sort
+    await expectValue(`(ArraySort l r ${xs} (ApplyComparisonOp LT (ApplyUnaryPrimOp Negate (Ref l)) (ApplyUnaryPrimOp Negate (Ref r))))`, [3, 2, 1, 1, null]);
+    // not an order: each element by how many are "less" than it
+    await expectValue(`(ArraySort l r ${xs} (ApplyComparisonOp NEQ (Ref l) (Ref r)))`, [1, 1, 3, 2, null]);
+    // a comparator missing on a missing field counts as false
+    await expectValue(
+      '(ArraySort l r (ToStream False (Literal Array[Struct{a:Int32}] "[{\\"a\\":2},{\\"a\\":1},{\\"a\\":null},null]")) (ApplyComparisonOp LT (GetField a (Ref l)) (GetField a (Ref r))))',
+      [[1], [null], [2], null],
+    );
+    await expectValue('(ArraySort l r (ToStream False (NA Array[Int32])) (True))', null);
+  });
+
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });

@@ -949,7 +949,25 @@ function arraySort(em: EmitterApi, n: Extract<ValueIR, { kind: 'ArraySort' }>, s
       return cast(call('list_sort', [a, str(desc ? 'DESC' : 'ASC'), str('NULLS LAST')]), repType(em.typeOf(n)));
     }
   }
-  return unsupported(n, 'ArraySort with a comparator other than LT or GT of the two elements');
+  // Any other comparator: each present element by its rank (how many present elements are less
+  // than it), ties in array order; missing elements last (semantics.md §6).
+  return em.share(a, (l) => {
+    const present = em.fresh('_p');
+    const i = em.fresh('_i');
+    const j = em.fresh('_j');
+    const p = col(present);
+    const at = (k: Expr): Expr => call('list_extract', [p, binary('+', k, big(1n))]);
+    const less = em.toExpr(compileValue(em, lt, { ...scope, vars: scope.vars.set(n.left, at(col(j))).set(n.right, at(col(i))), closed: false }), TBoolean);
+    if (containsSubquery(less)) return unsupported(n, 'ArraySort with a comparator that runs a query or an aggregation');
+    const rank = call('len', [call('list_filter', [call('range', [call('len', [p])]), lambda([j], call('coalesce', [less, bool(false)]))])]);
+    const keyed = call('list_transform', [call('range', [call('len', [p])]), lambda([i], { kind: 'struct', fields: [{ name: 'r', value: rank }, { name: 'i', value: col(i) }] })]);
+    const k = em.fresh('_k');
+    const ordered = call('list_transform', [call('list_sort', [keyed]), lambda([k], at(call('struct_extract', [col(k), str('i')])))]);
+    const e = em.fresh('_e');
+    const missing = call('list_filter', [l, lambda([e], isNull(col(e)))]);
+    const sorted = call('list_concat', [call('list_extract', [call('list_transform', [{ kind: 'list', items: [call('list_filter', [l, lambda([e], { kind: 'isNull', operand: col(e), not: true })])] }, lambda([present], ordered)]), big(1n)]), missing]);
+    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], cast(sorted, repType(em.typeOf(n))));
+  });
 }
 
 // ---- aggregation ----------------------------------------------------------------------------------

@@ -548,15 +548,16 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'ArraySort': {
         const [a, lt] = k as [V, V];
+        const plain = plainComparator(node);
         return (f) => {
           const xs = a(f) as Stream | null;
           if (xs === null) return null;
           const arr = [...xs];
-          // Missing elements go last, in order; the rest by a stable merge sort that asks only
-          // `lessThan`, as the spec's comparator allows (semantics.md §6).
+          // Missing elements go last, in order (semantics.md §6). With `<` or `>` of the two
+          // elements, a stable merge sort; with any other comparator, by rank.
           const less = (x: Value, y: Value) => lt(frame(node, [x, y], f)) === true;
           const present = arr.filter((x) => x !== null);
-          return [...mergeSort(present, less), ...arr.filter((x) => x === null)];
+          return [...(plain ? mergeSort(present, less) : rankSort(present, less)), ...arr.filter((x) => x === null)];
         };
       }
       case 'ToArray': {
@@ -787,6 +788,23 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return assertNever(node);
     }
   }
+}
+
+/** Whether an ArraySort's comparator is `<` or `>` of its two elements (a total order). */
+export function plainComparator(n: Extract<IR, { kind: 'ArraySort' }>): boolean {
+  const lt = n.lessThan;
+  if (lt.kind !== 'ApplyComparisonOp' || (lt.op !== 'LT' && lt.op !== 'GT') || lt.l.kind !== 'Ref' || lt.r.kind !== 'Ref' || n.left === n.right) return false;
+  return (lt.l.name === n.left && lt.r.name === n.right) || (lt.l.name === n.right && lt.r.name === n.left);
+}
+
+/**
+ * Each element placed by its rank, the number of elements y with less(y, x) (x included), ties
+ * in array order: the stable sort when `less` is a strict weak order, and a well-defined
+ * order when it is not (semantics.md §6). Asks `less` for every pair: quadratic.
+ */
+function rankSort(xs: Value[], less: (a: Value, b: Value) => boolean): Value[] {
+  const ranks = xs.map((x) => xs.reduce<number>((r, y) => (less(y, x) ? r + 1 : r), 0));
+  return xs.map((_x, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j).map((i) => xs[i]!);
 }
 
 function mergeSort(xs: Value[], less: (a: Value, b: Value) => boolean): Value[] {
