@@ -758,6 +758,23 @@ function literalRange(a: ValueIR): number[] | undefined {
   return out;
 }
 
+/**
+ * One step of an unrolled loop over the accumulator `acc`: written in place when the step's SQL
+ * reads it once, else bound once (the SQL of an aggregation may repeat its argument, which
+ * would double the text at every step).
+ */
+function unrolledStep(em: EmitterApi, acc: Expr, step: (acc: Expr) => Expr): Expr {
+  const probe = col(em.fresh('_probe'));
+  let uses = 0;
+  const stack: unknown[] = [step(probe)];
+  while (stack.length > 0 && uses < 2) {
+    const x = stack.pop();
+    if (x === probe) uses++;
+    else if (x !== null && typeof x === 'object') for (const v of Object.values(x)) stack.push(v);
+  }
+  return uses < 2 || em.simple(acc) ? step(acc) : em.share(acc, step);
+}
+
 /** The length of a stream over a literal array, when short enough to unroll. */
 function literalLength(a: ValueIR): number | undefined {
   if (a.kind !== 'ToStream' || a.a.kind !== 'Literal' || !Array.isArray(a.a.value)) return undefined;
@@ -787,7 +804,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   // A short literal range and a body that reads the accumulator once: unroll, as a person would.
   const range = literalRange(n.a);
   if (!scan && range !== undefined && reads(n.body, n.accum) === 1 && !hasLoop(n.body)) {
-    return range.reduce<Expr>((acc, i) => stepAt(acc, i32(i)), zero);
+    return range.reduce<Expr>((acc, i) => unrolledStep(em, acc, (av) => stepAt(av, i32(i))), zero);
   }
   const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
   if (!scan) {
@@ -825,7 +842,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
         let acc = zero;
         for (let i = 1; i <= len; i++) {
           const el = call('list_extract', [l, big(BigInt(i))]);
-          acc = reads(n.body, n.accum) === 1 ? stepAt(acc, el) : em.share(acc, (av) => stepAt(av, el));
+          acc = unrolledStep(em, acc, (av) => stepAt(av, el));
         }
         return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], acc);
       });
