@@ -940,6 +940,11 @@ describe('§8 errors', () => {
     await expectValue('(ArraySort l r (ToStream False (NA Array[Int32])) (True))', null);
   });
 
+  test('an If whose condition is If c1 c2 False is missing when c1 is, even when c2 is false', async () => {
+    await expectValue('(ToArray (StreamMap i (ToStream False (Literal Array[Boolean] "[null,true,false]")) (If (If (Ref i) (False) (False)) (I32 1) (I32 2))))', [null, 2, 2]);
+    await expectValue('(ToArray (StreamMap i (ToStream False (Literal Array[Boolean] "[null,true,false]")) (If (If (Ref i) (Ref i) (False)) (I32 1) (I32 2))))', [null, 1, 2]);
+  });
+
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });

@@ -119,8 +119,10 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
           const c1 = condition(em, cur.cond.cond, scope);
           const c2 = condition(em, cur.cond.then, scope);
           if (small(c1) && small(c2)) {
+            // (`c1 IS TRUE`, not `c1`: a missing c1 makes c missing, not false.)
             const isFalse = (e: Expr): Expr => ({ kind: 'isDistinct', left: e, right: bool(false), not: true });
-            const cFalse = binary('OR', isFalse(c1), binary('AND', c1, isFalse(c2)));
+            const isTrue = (e: Expr): Expr => ({ kind: 'isDistinct', left: e, right: bool(true), not: true });
+            const cFalse = binary('OR', isFalse(c1), binary('AND', isTrue(c1), isFalse(c2)));
             whens.push([{ kind: 'unary', op: 'NOT', operand: cFalse }, caseWhen([[binary('AND', c1, c2), a]])]);
           } else whens.push([{ kind: 'isDistinct', left: c, right: bool(false), not: false }, caseWhen([[c, a]])]);
         } else if (small(c)) {
