@@ -37,6 +37,20 @@ describe('DuckDB backend vs the interpreter', () => {
     expect(sameResult(interpretOutcome(ir), await backendOutcome(backend, ir), 'failure')).toBeNull();
   });
 
+  test('a program past the time limit is interrupted (a failure, not a hang), and the connection goes on', async () => {
+    const quick = await duckdbBackend({ timeoutMs: 200 });
+    try {
+      // Seconds of work: summing two billion rows.
+      const slow = parse('(TableAggregate (TableRange 2000000000 None) (ApplyAggOp Sum () ((Cast Int64 (GetField idx (Ref row))))))');
+      const o = await backendOutcome(quick, slow);
+      expect(o.kind).toBe('crash');
+      expect((o as { message: string }).message).toMatch(/IRC4002.*Interrupted/);
+      expect(await backendOutcome(quick, parse('(TableCount (TableRange 3 None))'))).toMatchObject({ kind: 'value', value: 3n });
+    } finally {
+      quick.close();
+    }
+  });
+
   test(`${RUNS.toLocaleString('en-US')} random programs`, async () => {
     const programs = fc.sample(arbProgram({ exclude: defaultExclude }), { seed: SEED, numRuns: RUNS });
     const counts = { same: 0, skipped: 0, parity: 0, duckdbFailed: 0 };

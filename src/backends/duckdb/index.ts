@@ -21,9 +21,10 @@ export function duckdbSupports(ir: IR): boolean {
 
 /**
  * The DuckDB backend for the differential harness, on one connection (a fresh in-memory
- * database unless one is given). `close()` releases it.
+ * database unless one is given). `close()` releases it. A program that runs longer than
+ * `timeoutMs` (default 60 s) is interrupted and fails (IRC4002), so a long run cannot hang.
  */
-export async function duckdbBackend(options: { connection?: DuckDBConnection } = {}): Promise<Backend & { close(): void }> {
+export async function duckdbBackend(options: { connection?: DuckDBConnection; timeoutMs?: number } = {}): Promise<Backend & { close(): void }> {
   let connection = options.connection;
   let close = (): void => {};
   if (connection === undefined) {
@@ -37,5 +38,14 @@ export async function duckdbBackend(options: { connection?: DuckDBConnection } =
     };
   }
   const conn = connection;
-  return { name: 'duckdb', run: (ir) => runDuckDB(ir, { connection: conn }), supports: duckdbSupports, close };
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const run = async (ir: IR) => {
+    const timer = setTimeout(() => conn.interrupt(), timeoutMs);
+    try {
+      return await runDuckDB(ir, { connection: conn });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { name: 'duckdb', run, supports: duckdbSupports, close };
 }
