@@ -463,6 +463,44 @@ export function isTableKind(kind: string): kind is TableKind {
   return tableKindSet.has(kind);
 }
 
+/** Kinds whose value depends on the enclosing aggregation (or scan), not only on their children. */
+export const AGG_KINDS: ReadonlySet<Kind> = new Set<Kind>(['ApplyAggOp', 'ApplyScanOp', 'AggFilter', 'AggExplode', 'AggGroupBy', 'AggArrayPerElement', 'AggLet']);
+
+/** The value of a constant leaf (a literal, NA, True, ...); undefined when `n` is not one. */
+export function constantValue(n: IR): Value | undefined {
+  switch (n.kind) {
+    case 'True':
+      return true;
+    case 'False':
+      return false;
+    case 'I32':
+    case 'I64':
+    case 'F32':
+    case 'F64':
+    case 'Str':
+      return n.value;
+    case 'NA':
+      return null;
+    case 'Literal':
+      return n.value;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * How an ArraySort whose comparator is `<` or `>` of its two elements orders them (a total
+ * order both backends sort by directly); undefined for any other comparator (semantics.md §6).
+ */
+export function plainSortOrder(n: Extract<IR, { kind: 'ArraySort' }>): 'ASC' | 'DESC' | undefined {
+  const lt = n.lessThan;
+  if (lt.kind !== 'ApplyComparisonOp' || (lt.op !== 'LT' && lt.op !== 'GT') || lt.l.kind !== 'Ref' || lt.r.kind !== 'Ref' || n.left === n.right) return undefined;
+  const forward = lt.l.name === n.left && lt.r.name === n.right;
+  const backward = lt.l.name === n.right && lt.r.name === n.left;
+  if (!forward && !backward) return undefined;
+  return (lt.op === 'GT') === forward ? 'DESC' : 'ASC';
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected node: ${JSON.stringify((x as { kind?: unknown }).kind ?? x)}`);
 }

@@ -13,7 +13,7 @@
 
 import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { children } from '../ir/children.js';
-import { isTableIR, type IR } from '../ir/nodes.js';
+import { AGG_KINDS, constantValue, isTableIR, type IR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
 import { foldsToMissing, staticallyMissing } from './static-missing.js';
@@ -44,7 +44,8 @@ export interface DemandInfo {
 
 /** Whether a predicate is the constant false or missing (after constant folding). */
 export function constantFalse(p: IR): boolean {
-  return p.kind === 'False' || p.kind === 'NA' || (p.kind === 'Literal' && (p.value === false || p.value === null));
+  const v = constantValue(p);
+  return v === false || v === null;
 }
 
 export function union(a: Demand, b: Demand): Demand {
@@ -121,6 +122,7 @@ export function staticallyEmpty(n: IR): boolean {
   );
 }
 
+/** The kinds of AGG_KINDS that aggregate (the others pass rows on to them). */
 const AGGREGATORS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggGroupBy', 'AggArrayPerElement']);
 
 export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): DemandInfo {
@@ -138,7 +140,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       } else if (node.kind === 'RelationalRef') {
         const t = env.rel.get(node.name);
         if (t !== undefined) target.set(node, t);
-      } else if (AGGREGATORS.has(node.kind) || node.kind === 'AggFilter' || node.kind === 'AggExplode' || node.kind === 'AggLet') {
+      } else if (AGG_KINDS.has(node.kind)) {
         const scan = 'isScan' in node ? node.isScan : node.kind === 'ApplyScanOp';
         const o = scan ? env.scanOwner : env.aggOwner;
         if (o !== undefined) owner.set(node, o);

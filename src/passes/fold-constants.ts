@@ -19,7 +19,7 @@
 
 import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { withChildren } from '../ir/children.js';
-import { isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
+import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
@@ -44,8 +44,6 @@ export type Evaluate = (n: ValueIR) => Value;
 /** Whether an exception thrown by `Evaluate` is a run-time error of the program. */
 export type IsRuntimeError = (e: unknown) => boolean;
 
-/** Kinds whose value depends on the enclosing aggregation, not only on their children. */
-const AGG_KINDS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggFilter', 'AggExplode', 'AggGroupBy', 'AggArrayPerElement', 'AggLet']);
 /** Never evaluated at compile time: tables, reads and writes, and what the interpreter cannot run alone. */
 const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWrite', 'CollectDistributedArray']);
 /** Value nodes the SQL backend compiles to subqueries. */
@@ -201,28 +199,6 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
       if (first >= 0) rest = rest.slice(0, first + 1);
       return rest.length === kids.length ? undefined : rest;
     }
-    default:
-      return undefined;
-  }
-}
-
-/** The value of a constant leaf; undefined when `n` is not one. */
-function constantValue(n: IR): Value | undefined {
-  switch (n.kind) {
-    case 'True':
-      return true;
-    case 'False':
-      return false;
-    case 'I32':
-    case 'F32':
-    case 'F64':
-    case 'Str':
-    case 'I64':
-      return n.value;
-    case 'NA':
-      return null;
-    case 'Literal':
-      return n.value;
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
 // docs/design/semantics.md; where DuckDB's own operator differs, the rule is spelled out.
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
-import type { AggOp, IR, ValueIR } from '../../ir/nodes.js';
+import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
@@ -663,7 +663,6 @@ export function condition(em: EmitterApi, n: ValueIR, scope: Scope): Expr {
   return em.toExpr(compileValue(em, n, scope), TBoolean);
 }
 
-const AGG_KINDS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggFilter', 'AggExplode', 'AggGroupBy', 'AggArrayPerElement', 'AggLet']);
 const aggMemo = new WeakMap<IR, boolean>();
 /** Whether an aggregator of the enclosing aggregation appears in `n` (not under a nested one). */
 function hasAggregator(n: IR): boolean {
@@ -960,14 +959,8 @@ function toDict(em: EmitterApi, n: IR, a: Expr): Expr {
 function arraySort(em: EmitterApi, n: Extract<ValueIR, { kind: 'ArraySort' }>, scope: Scope): Expr {
   const lt = n.lessThan;
   const a = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
-  if (lt.kind === 'ApplyComparisonOp' && (lt.op === 'LT' || lt.op === 'GT') && lt.l.kind === 'Ref' && lt.r.kind === 'Ref') {
-    const forward = lt.l.name === n.left && lt.r.name === n.right;
-    const backward = lt.l.name === n.right && lt.r.name === n.left;
-    if ((forward || backward) && n.left !== n.right) {
-      const desc = (lt.op === 'GT') === forward;
-      return cast(call('list_sort', [a, str(desc ? 'DESC' : 'ASC'), str('NULLS LAST')]), repType(em.typeOf(n)));
-    }
-  }
+  const order = plainSortOrder(n);
+  if (order !== undefined) return cast(call('list_sort', [a, str(order), str('NULLS LAST')]), repType(em.typeOf(n)));
   // Any other comparator: each present element by its rank (how many present elements are less
   // than it), ties in array order; missing elements last (semantics.md §6).
   return em.share(a, (l) => {

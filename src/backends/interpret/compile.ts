@@ -11,7 +11,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
 import type { FnName } from '../../ir/functions.js';
-import { assertNever, isTableIR, type IR, type Span, type TableWriter, type ValueIR } from '../../ir/nodes.js';
+import { assertNever, isTableIR, plainSortOrder, type IR, type Span, type TableWriter, type ValueIR } from '../../ir/nodes.js';
 import { elementType, fieldIndex, type StructType, type TableType, type Type } from '../../ir/types.js';
 import { canonicalDict, canonicalSet, type Value } from '../../ir/value.js';
 import { fold } from '../../ir/walk.js';
@@ -548,7 +548,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'ArraySort': {
         const [a, lt] = k as [V, V];
-        const plain = plainComparator(node);
+        const plain = plainSortOrder(node) !== undefined;
         return (f) => {
           const xs = a(f) as Stream | null;
           if (xs === null) return null;
@@ -788,13 +788,6 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         return assertNever(node);
     }
   }
-}
-
-/** Whether an ArraySort's comparator is `<` or `>` of its two elements (a total order). */
-export function plainComparator(n: Extract<IR, { kind: 'ArraySort' }>): boolean {
-  const lt = n.lessThan;
-  if (lt.kind !== 'ApplyComparisonOp' || (lt.op !== 'LT' && lt.op !== 'GT') || lt.l.kind !== 'Ref' || lt.r.kind !== 'Ref' || n.left === n.right) return false;
-  return (lt.l.name === n.left && lt.r.name === n.right) || (lt.l.name === n.right && lt.r.name === n.left);
 }
 
 /**
