@@ -945,6 +945,37 @@ describe('§8 errors', () => {
     await expectValue('(ToArray (StreamMap i (ToStream False (Literal Array[Boolean] "[null,true,false]")) (If (If (Ref i) (Ref i) (False)) (I32 1) (I32 2))))', [null, 1, 2]);
   });
 
+  test('more forms missing by their form evaluate nothing: a zip with a missing stream, an aggregation of a missing query, a missing per-element length', async () => {
+    const raising = '(ArrayRef -1 (MakeArray Array[Int32]) (I32 7))';
+    await expectValue(`(ToArray (StreamZip -1 TakeMinLength (y) (NA Stream[String]) ${raising}))`, null);
+    await expectValue(`(ApplyBinaryPrimOp Multiply ${raising} (GetTupleElement 0 (TableAggregate (TableRange 10 None) (NA Tuple[Int32]))))`, null);
+    await expectValue('(TableAggregate (TableParallelize None (NA Struct{rows:Array[Struct{a:Int32}],global:Struct{}})) (AggArrayPerElement e i False False (NA Array[Int32]) (NA Float32)))', null);
+    await expectValue(`(TableAggregate (TableRange 3 None) (AggFilter False (Die Boolean -1 (Str "cond")) (NA Int32)))`, null);
+  });
+
+  test('CollectDistributedArray evaluates neither its dynamic ID nor globals its body does not read', async () => {
+    await expectValue('(CollectDistributedArray s c g (ToStream False (Literal Array[Int32] "[1,2]")) (Die Int32 -1 (Str "globals")) (Ref c) (Die String -1 (Str "id")))', [1, 2]);
+  });
+
+  test('rows an AggFilter drops evaluate nothing of its aggregation, in windows too', async () => {
+    const raising = '(ArrayRef -1 (MakeArray Array[Int32]) (I32 7))';
+    await expectValue(`(TableAggregate (TableRange 3 None) (AggFilter False (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5)) (ApplyAggOp Sum () ((Cast Int64 ${raising})))))`, 0n);
+    await expectValue(
+      `(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (p (AggFilter True (NA Boolean) (ApplyScanOp PrevNonnull () (${raising})))))))`,
+      [[[0, null], [1, null]], []],
+    );
+  });
+
+  test('a join with a TableRange 0 side computes nothing of the other side', async () => {
+    await expectValue('(TableCount (TableJoin inner 1 (TableRange 0 None) (TableFilter (TableRange 3 None) (Die Boolean -1 (Str "pred")))))', 0n);
+  });
+
+  test('a closed StreamAgg over a raising stream raises where only part of it is read (never up front)', async () => {
+    const agg = '(StreamAgg a (StreamZip -1 AssertSameLength (f g) (ToStream False (Literal Array[Int32] "[]")) (ToStream False (Literal Array[Int32] "[1]")) (Ref f)) (MakeTuple (0 1) (ApplyAggOp Count () ()) (ApplyAggOp Count () ())))';
+    await expectValue(`(ToArray (StreamMap x (ToStream False (Literal Array[Int32] "[]")) (GetTupleElement 1 ${agg})))`, []);
+    await expectError(`(GetTupleElement 1 ${agg})`, 'InvalidArgument');
+  });
+
   test('a RelationalLet read only in a branch a closed condition rules out is not evaluated', async () => {
     await expectValue('(RelationalLet r (ArrayRef -1 (MakeArray Array[Int32]) (I32 0)) (If (False) (RelationalRef r Int32) (I32 1)))', 1);
   });
@@ -997,6 +1028,24 @@ describe('§8 errors', () => {
     const r = await expectError(`(MakeArray None (I32 1) (ArrayRef -1 (MakeArray None (I32 1)) (I32 5)))`, 'ArrayIndexOutOfBounds');
     const ref = spanOf(r.ir, (n) => n.kind === 'ArrayRef');
     for (const e of r.errors) expect(e.span).toEqual(ref);
+  });
+});
+
+describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the harness found)', () => {
+  test('a recursive CTE in a correlated subquery whose step holds an uncorrelated subquery', async () => {
+    await expectValue("(StreamFold f y\n  (ToStream False\n    (Literal Array[Dict[Int32,Int32]] \"[[{\\\"key\\\":-2147483647,\\\"value\\\":42},{\\\"key\\\":1073741824,\\\"value\\\":1688635933}],[{\\\"key\\\":1073741824,\\\"value\\\":2147483647}],null]\"))\n  (NA Tuple[])\n  (StreamAgg ``\n    (StreamTake\n      (ToStream False (Literal Array[Tuple[Int32,Float32]] \"[[7,\\\"Infinity\\\"]]\"))\n      (I32 2147483646))\n    (ApplyAggOp PrevNonnull ()\n      ((GetField `(` (Literal Struct{table:Int32,`(`:Tuple[]} \"{\\\"table\\\":null,\\\"(\\\":[]}\"))))))", []);
+  });
+  test('the same, with a lateral unnest in the step', async () => {
+    await expectError("(TableParallelize None\n  (StreamFold `trailing ` x\n    (StreamZip -1 AssertSameLength (g inf `\u03a9`)\n      (NA Stream[Int64])\n      (NA Stream[Set[Float32]])\n      (NA Stream[Float32])\n      (NA Boolean))\n    (NA Struct{rows:Array[Struct{null:Float32,y:Float64,y_1:String}],global:Struct{}})\n    (TableCollect\n      (TableRename (\"order\") (\"y\") () ()\n        (TableKeyBy (order null) False\n          (TableParallelize 2\n            (NA Struct{rows:Array[Struct{null:Float32,order:Float64,y_1:String}],global:Struct{}})))))))", 'InvalidArgument');
+  });
+  test('a per-element aggregation in a scan, with no aggregate in it', async () => {
+    await expectValue("(TableMapRows\n  (TableRange 2 None)\n  (MakeStruct\n    (idx (GetField idx (Ref row)))\n    (nan\n      (AggArrayPerElement I32 b True True\n          (NA Array[Float64])\n          (NA Dict[Boolean,Boolean])\n          (NA Int32)))))", { rows: [[0, null], [1, null]], global: [] });
+  });
+  test('a lambda whose list reads an outer column and whose body reads a local one', async () => {
+    await expectValue("(TableAggregate\n  (TableOrderBy () (TableRange 5 None))\n  (ApplyBinaryPrimOp RoundToNegInfDivide\n    (TableAggregate (TableRange 10 None) (NA Float32))\n    (Switch\n      (AggFilter False (NA Boolean) (NA Int32))\n      (NA Float32)\n      (ApplyAggOp PrevNonnull () ((NA Float32)))\n      (TableAggregate (TableRange 2 None) (NA Float32))\n      (NA Float32))))", null);
+  });
+  test('an aggregate of AggGroupBy inside a subquery of its value', async () => {
+    await expectValue("(StreamAgg b\n  (ToStream False (Literal Array[Boolean] \"[true,false,true]\"))\n  (AggGroupBy False\n    (Let eval `\u200b` (Str \"{}\") (TableAggregate (TableKeyBy () False 1 (TableRange 5 2)) (I32 -65537)))\n    (ArrayRef -1\n      (ToArray (ToStream False (Literal Array[String] \"[]\")))\n      (ApplyAggOp Min () ((TableAggregate (TableRange 1 2) (NA Int32)))))))", [[-65537, null]]);
   });
 });
 

@@ -45,7 +45,7 @@ export interface DemandInfo {
 /** Whether a predicate is the constant false or missing (after constant folding). */
 export function constantFalse(p: IR): boolean {
   const v = constantValue(p);
-  return v === false || v === null;
+  return v === false || v === null || staticallyMissing(p);
 }
 
 export function union(a: Demand, b: Demand): Demand {
@@ -99,8 +99,8 @@ const KEEPS_EMPTY: ReadonlySet<string> = new Set([
 const emptyMemo = new WeakMap<IR, boolean>();
 
 /**
- * Whether a table has no rows by its form: a TableHead or TableTail of 0, a TableFilter on a
- * constant false or missing predicate, or a node that keeps such a child empty.
+ * Whether a table has no rows by its form: a TableRange, TableHead or TableTail of 0, a
+ * TableFilter on a constant false or missing predicate, or a node that keeps such a child empty.
  */
 export function staticallyEmpty(n: IR): boolean {
   return memoFold(
@@ -108,6 +108,7 @@ export function staticallyEmpty(n: IR): boolean {
     emptyMemo,
     (x, kids) => {
       if ((x.kind === 'TableHead' || x.kind === 'TableTail') && x.n <= 0n) return true;
+      if (x.kind === 'TableRange' && x.n <= 0) return true;
       if (x.kind === 'TableFilter' && constantFalse(x.pred)) return true;
       if (x.kind === 'TableJoin') {
         const [l, r] = kids as [boolean, boolean];
@@ -219,7 +220,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     const kid = frame.kids[i]!;
     if (isTableIR(node)) return tableChildDemand(node, i, kid);
     const d = valueOf(node);
-    if (d === NONE) return isTableIR(kid) ? TABLE_NONE : NONE;
+    // A node missing by its form evaluates nothing (semantics.md §1).
+    if (d === NONE || staticallyMissing(node)) return isTableIR(kid) ? TABLE_NONE : NONE;
     switch (node.kind) {
       case 'GetField':
         return fields([[node.name, d]]);
@@ -255,6 +257,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? ALL : NONE;
       case 'RelationalLet':
         return i === 0 ? boundDemand(node, `${node.name}@type:0`) : d;
+      case 'CollectDistributedArray':
+        // The globals are a binding of the body; the dynamic ID names the stage, no value reads it.
+        return i === 1 ? boundDemand(node, `${node.globalName}@type:1`) : i === 3 ? NONE : ALL;
       case 'TableCount':
         return { count: true, rows: NONE, global: NONE, order: false };
       case 'TableGetGlobals':
@@ -379,7 +384,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       let m = bound.get(t.node);
       if (m === undefined) bound.set(t.node, (m = new Map()));
       m.set(t.key, union(m.get(t.key) ?? NONE, d));
-    } else if (AGGREGATORS.has(node.kind)) {
+    } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
       const o = owner.get(node);
       if (o !== undefined) aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
     }

@@ -30,6 +30,11 @@ export interface Folded {
   /** Closed expressions that raise when evaluated, with the error. */
   readonly raises: ReadonlyMap<IR, unknown>;
   /**
+   * Those of `raises` that raise whatever part of them is needed: a `StreamAgg` or `ToDict`
+   * whose collection raises (which a SQL engine would run as a subquery up front).
+   */
+  readonly raisesWhole: ReadonlySet<IR>;
+  /**
    * Closed value expressions that run a table query (and hold no float inside a container:
    * `floatInside`): hoisted, evaluated once before the rest
    * of the program, whether or not the place they stand in is reached (spec: nested relational
@@ -78,6 +83,7 @@ interface Out {
 
 export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluate: Evaluate, isRuntimeError: IsRuntimeError): Folded {
   const raises = new Map<IR, unknown>();
+  const raisesWhole = new Set<IR>();
   const hoisted = new Set<IR>();
   const resolveDepth = new Map<IR, number>();
   const out = fold<Ctx, Out>(root, { env: emptyEnv<number>(), depth: 0 }, {
@@ -110,6 +116,14 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
       } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
       const closed = reads >= ctx.depth && !opaque;
+      const collectionRaises = (c: IR): boolean => {
+        try {
+          evaluate({ kind: 'ToArray', a: c } as ValueIR);
+          return false;
+        } catch (e) {
+          return isRuntimeError(e);
+        }
+      };
 
       // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
       let kids = results;
@@ -144,12 +158,15 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         return { ...base, state: 'known', value };
       } catch (e) {
         // Too deep for this thread's stack, or any other failure: left to run time.
-        if (isRuntimeError(e)) raises.set(ir, e);
+        if (isRuntimeError(e)) {
+          raises.set(ir, e);
+          if (SUBQUERY_KINDS.has(node.kind) && collectionRaises(kids[0]!.shadow)) raisesWhole.add(ir);
+        }
         return { ...base, state: 'stuck' };
       }
     },
   });
-  return { ir: out.ir, raises, hoisted };
+  return { ir: out.ir, raises, raisesWhole, hoisted };
 }
 
 /** A closed node whose value is missing: NA, which static missingness reads (semantics.md §1). */

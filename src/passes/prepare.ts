@@ -18,6 +18,8 @@ export interface Prepared {
   readonly demand: DemandInfo;
   /** Closed expressions that raise when evaluated (a SQL backend emits the error itself). */
   readonly raises: ReadonlyMap<IR, RuntimeError>;
+  /** Those of `raises` that raise whatever part of them is needed. */
+  readonly raisesWhole: ReadonlySet<IR>;
   /** Closed nested queries, evaluated once before the rest of the program. */
   readonly hoisted: ReadonlySet<IR>;
 }
@@ -33,7 +35,7 @@ export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
     if (again.diagnostics.length > 0) throw new UserError(again.diagnostics);
     types = again.types;
   }
-  return { ir: folded.ir, types, demand: analyzeDemand(folded.ir, types), raises: folded.raises as ReadonlyMap<IR, RuntimeError>, hoisted: folded.hoisted };
+  return { ir: folded.ir, types, demand: analyzeDemand(folded.ir, types), raises: folded.raises as ReadonlyMap<IR, RuntimeError>, raisesWhole: folded.raisesWhole, hoisted: folded.hoisted };
 }
 
 /** Runs a closed value expression on the interpreter. */

@@ -34,7 +34,11 @@ const STRICT_IN: ReadonlyMap<string, readonly number[]> = new Map([
   ['StreamScan', [0]],
   ['StreamAgg', [0]],
   ['ArraySort', [0]],
+  ['CollectDistributedArray', [0]],
 ]);
+
+/** StreamZip (missing with any of its streams), aggregation wrappers (with their body) and TableAggregate (with its query). */
+const ZIP_AND_AGG: ReadonlySet<string> = new Set(['StreamZip', 'AggArrayPerElement', 'AggFilter', 'AggExplode', 'TableAggregate']);
 
 const LETS: ReadonlySet<string> = new Set(['Let', 'AggLet', 'RelationalLet']);
 /** Other kinds whose missingness by form follows from their children's. */
@@ -58,13 +62,21 @@ export function staticallyMissing(n: IR): boolean {
       if (x.kind === 'Coalesce') return kids.every((k) => k);
       // Missing when the struct they start from is.
       if (x.kind === 'InsertFields' || x.kind === 'SelectFields') return kids[0]!;
+      // An aggregation whose result is missing by its form reads no rows.
+      if (x.kind === 'TableAggregate' || x.kind === 'StreamAgg') if (kids[1]) return true;
       const strictIn = STRICT_IN.get(x.kind);
       if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
+      // No array seen and no length given, or a missing length (semantics.md §5).
+      if (x.kind === 'AggArrayPerElement') return kids.length === 3 ? kids[2]! : kids[0]!;
+      // A zip is missing when one of its streams is (its last child is the body).
+      if (x.kind === 'StreamZip') return kids.slice(0, -1).some((k) => k);
+      // An aggregation's per-row wrappers are their body.
+      if (x.kind === 'AggFilter' || x.kind === 'AggExplode') return kids[kids.length - 1]!;
       return kids.some((k) => k);
     },
     (x) => {
       if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
-      if (LETS.has(x.kind) || RECURSE.has(x.kind) || STRICT_IN.has(x.kind)) return undefined;
+      if (LETS.has(x.kind) || RECURSE.has(x.kind) || STRICT_IN.has(x.kind) || ZIP_AND_AGG.has(x.kind)) return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));
       return strict ? undefined : false;
@@ -95,5 +107,5 @@ function fieldOf(x: IR): IR | null | undefined {
 
 /** Whether `n` is a strict operation that is statically missing (so: missing, nothing evaluated). */
 export function foldsToMissing(n: IR): boolean {
-  return (STRICT.has(n.kind) || STRICT_IN.has(n.kind)) && staticallyMissing(n);
+  return (STRICT.has(n.kind) || STRICT_IN.has(n.kind) || ZIP_AND_AGG.has(n.kind)) && staticallyMissing(n);
 }

@@ -17,7 +17,7 @@ SELECT CAST((
       GROUP BY ()
     ) AS "a8"
   ), 'grouped': CAST((
-    SELECT coalesce(list({'key': "g11"."k", 'value': "g11"."v"} ORDER BY "g11"."k" ASC NULLS LAST), CAST([] AS STRUCT("key" INTEGER, "value" BIGINT)[]))
+    SELECT coalesce(list({'key': "g11"."k", 'value': "g11"."a1"} ORDER BY "g11"."k" ASC NULLS LAST), CAST([] AS STRUCT("key" INTEGER, "value" BIGINT)[]))
     FROM (
       SELECT
         CASE
@@ -26,7 +26,7 @@ SELECT CAST((
           WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
           ELSE list_extract(list_transform(["t9"."idx" % CAST(3 AS INTEGER)], lambda "_v10": CASE WHEN "_v10" <> CAST(0 AS INTEGER) AND ("_v10" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v10" + CAST(3 AS INTEGER) ELSE "_v10" END), CAST(1 AS BIGINT))
         END AS "k",
-        count(*) AS "v"
+        count(*) AS "a1"
       FROM "t2" AS "t9"
       GROUP BY CASE
         WHEN "t9"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
@@ -51,10 +51,13 @@ SELECT CAST((
       ) <> "_v13" THEN CAST(error('IRC:InvalidArgument:4:AggArrayPerElement over arrays of different lengths') AS BIGINT[])
       ELSE (
         SELECT coalesce(list((
-          SELECT CAST(coalesce(sum(CAST(list_extract(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]), "p16"."j" + CAST(1 AS BIGINT)) AS BIGINT)), CAST(0 AS BIGINT)) AS BIGINT)
-          FROM "t2" AS "t17"
-          WHERE CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL AND len(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[])) > "p16"."j"
-          GROUP BY ()
+          SELECT CAST(coalesce("a18"."a0", CAST(0 AS BIGINT)) AS BIGINT)
+          FROM (
+            SELECT sum(CAST(list_extract(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]), "p16"."j" + CAST(1 AS BIGINT)) AS BIGINT)) AS "a0"
+            FROM "t2" AS "t17"
+            WHERE CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL AND len(CAST(["t17"."idx", CAST(1 AS INTEGER)] AS INTEGER[])) > "p16"."j"
+            GROUP BY ()
+          ) AS "a18"
         ) ORDER BY "p16"."j" ASC), CAST([] AS BIGINT[]))
         FROM range("_v13") AS "p16"("j")
       )
@@ -66,7 +69,7 @@ SELECT CAST((
         WHERE CAST(["t12"."idx", CAST(1 AS INTEGER)] AS INTEGER[]) IS NOT NULL
         GROUP BY ()
       ) AS "_v13"
-    ) AS "s18"
+    ) AS "s19"
   )}
   FROM (
     SELECT

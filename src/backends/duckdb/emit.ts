@@ -121,6 +121,7 @@ export interface EmitOptions {
   /** Closed expressions that raise (passes/fold-constants.ts): emitted as the error itself. */
   readonly raises?: ReadonlyMap<IR, { readonly errorClass: string; readonly message: string; readonly span?: Span | undefined }>;
   /** Closed nested queries (passes/fold-constants.ts): each computed once, in a CTE. */
+  readonly raisesWhole?: ReadonlySet<IR>;
   readonly hoisted?: ReadonlySet<IR>;
 }
 
@@ -180,6 +181,7 @@ export class Emitter {
   private readonly demand: DemandInfo | undefined;
   private readonly raises: EmitOptions['raises'];
   private readonly hoisted: ReadonlySet<IR>;
+  private readonly raisesWhole: ReadonlySet<IR>;
   /** Hoisted nodes being compiled into their CTE. */
   private readonly hoisting = new Set<IR>();
 
@@ -188,6 +190,7 @@ export class Emitter {
     this.demand = options.demand;
     this.raises = options.raises;
     this.hoisted = options.hoisted ?? new Set();
+    this.raisesWhole = options.raisesWhole ?? new Set();
     this.sourceColumns = options.sourceColumns;
   }
 
@@ -979,8 +982,8 @@ export class Emitter {
   // Exposed to values.ts.
   readonly api = {
     needed: (n: IR) => this.needed(n),
-    raises: (n: IR) => this.raises?.get(n),
-    neededWhole: (n: IR) => this.demand === undefined || this.demand.value(n) === 'all',
+    /** The error of a closed expression known to raise, where what is needed of it raises. */
+    raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || this.raisesWhole.has(n) ? this.raises?.get(n) : undefined),
     /**
      * A hoisted node (semantics.md §7) as a one-row CTE read where it stands: DuckDB runs it
      * once, up front, as the interpreter does. Undefined for any other node.

@@ -19,9 +19,18 @@ interface Level {
 }
 
 let counter = 0;
+/** Column names of the CTEs seen so far (their names are unique in a program). */
+let cteColumns = new Map<string, readonly string[]>();
 
 export function fixLambdas(q: Query): Query {
+  cteColumns = new Map();
   return query(q);
+}
+
+function outputNames(q: Query): readonly string[] | undefined {
+  if (q.kind === 'select') return q.columns.every((c) => c.alias !== undefined) ? q.columns.map((c) => c.alias!) : undefined;
+  if (q.kind === 'unionAll') return outputNames(q.queries[0]!);
+  return outputNames(q.body);
 }
 
 function query(q: Query): Query {
@@ -31,6 +40,10 @@ function query(q: Query): Query {
     case 'unionAll':
       return { ...q, queries: q.queries.map(query) };
     case 'with':
+      for (const c of q.ctes) {
+        const names = c.columns ?? outputNames(c.query);
+        if (names !== undefined) cteColumns.set(c.name, names);
+      }
       return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: query(c.query) })), body: query(q.body) };
   }
 }
@@ -71,11 +84,13 @@ function levelOf(f: From | undefined): Level {
   let names: Set<string> | null = new Set<string>();
   const visit = (x: From): void => {
     switch (x.kind) {
-      case 'tableRef':
-        if (x.alias) aliases.add(x.alias.name);
-        else aliases.add(x.name);
-        names = null;
+      case 'tableRef': {
+        aliases.add(x.alias ? x.alias.name : x.name);
+        const cs = x.alias?.columns ?? cteColumns.get(x.name);
+        if (cs === undefined) names = null;
+        else cs.forEach((c) => names?.add(c));
         return;
+      }
       case 'tableFunction':
         if (x.alias) aliases.add(x.alias.name);
         if (x.alias?.columns) x.alias.columns.forEach((c) => names?.add(c));
@@ -104,8 +119,10 @@ function expr(x: Expr, level: Level, params: ReadonlySet<string>): Expr {
     case 'exists':
       return { ...x, query: query(x.query) };
     case 'call': {
-      const hasLambda = x.args.some((a) => a.kind === 'lambda');
-      if (hasLambda && params.size === 0 && x.args.some((a) => a.kind === 'lambda' && readsOutside(a, level))) return isolate(x);
+      // DuckDB also fails when a lambda reads a column of this query and another argument
+      // reads an outer one.
+      const lambdas = x.args.filter((a) => a.kind === 'lambda');
+      if (params.size === 0 && lambdas.some((l) => readsOutside(l, level) || (readsAny(l) && readsOutside(x, level)))) return isolate(x);
       return {
         ...x,
         args: x.args.map((a) => expr(a, level, params)),
@@ -129,6 +146,13 @@ function readsOutside(l: Expr, level: Level): boolean {
   columnsIn(l, new Set(), (c) => {
     if (c.table !== undefined ? !level.aliases.has(c.table) : level.names !== null && !level.names.has(c.name)) found = true;
   });
+  return found;
+}
+
+/** Whether `x` reads a column that is not a lambda parameter. */
+function readsAny(x: Expr): boolean {
+  let found = false;
+  columnsIn(x, new Set(), () => (found = true));
   return found;
 }
 

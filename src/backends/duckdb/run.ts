@@ -72,7 +72,7 @@ export interface CompileOptions extends TypecheckOptions {
 export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSql {
   const info = prepare(ir, options);
   ir = info.ir;
-  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, hoisted: info.hoisted, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
+  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, raisesWhole: info.raisesWhole, hoisted: info.hoisted, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
   let write: TableWriter | undefined;
   let root = ir;
   if (ir.kind === 'TableWrite') {

@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -47,8 +47,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
   // A strict operation on a statically missing operand evaluates nothing (semantics.md §1).
   if (foldsToMissing(n) || !em.needed(n)) return nullOf(t());
   // A closed expression known to raise is the error itself, evaluated only where reached.
-  // (Only where it is needed whole: a part of it that is needed may not raise.)
-  const raised = em.neededWhole(n) ? em.raises(n) : undefined;
+  // (Only where it is needed whole, or raises whatever is needed: a part may not raise.)
+  const raised = em.raises(n);
   if (raised !== undefined) return em.raise(raised.span ? { ...n, span: raised.span } : n, raised.errorClass, raised.message, t());
   const hoisted = em.hoist(n, () => em.toExpr(compileValue(em, n, { vars: scope.vars.clear(), agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t()));
   if (hoisted !== undefined) return hoisted;
@@ -873,9 +873,12 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
     const rr = em.fresh('f');
     const i = col('i', rr);
     const next = binary('+', i, big(1n));
-    const body = em.toExpr(
-      compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, col('acc', rr)).set(n.name, call('list_extract', [l, next])), closed: false }),
-      accT,
+    const body = tiedToStep(
+      em.toExpr(
+        compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, col('acc', rr)).set(n.name, call('list_extract', [l, next])), closed: false }),
+        accT,
+      ),
+      notNull(i),
     );
     const steps: Query = {
       kind: 'unionAll',
@@ -896,6 +899,28 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
     const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
     return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
   });
+}
+
+/**
+ * `step` with `always` (true on every step row) added to the WHERE of each uncorrelated
+ * SELECT in it. DuckDB 1.5 fails to bind some of those (one holding a subquery, or the source
+ * of a lateral join) in the step of a recursive CTE nested in a correlated subquery ("Failed
+ * to bind column reference"); one that reads the step's row binds. The step runs once per
+ * iteration anyway.
+ */
+function tiedToStep(step: Expr, always: Expr): Expr {
+  const go = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(go);
+    // A correlated side of an outer join is worse: DuckDB cannot flatten it at all.
+    if ((x as From).kind === 'join' && (x as Extract<From, { kind: 'join' }>).type !== 'INNER' && (x as Extract<From, { kind: 'join' }>).type !== 'CROSS') return x;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = go(v);
+    const q = out as unknown as Query;
+    if (q.kind === 'select' && !readsOuter(x as Expr, '')) return { ...q, where: and([...(q.where ? [q.where] : []), always]) };
+    return out;
+  };
+  return go(step) as Expr;
 }
 
 function streamZip(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamZip' }>, scope: Scope): Expr {
@@ -1064,7 +1089,9 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
   const filter = and(ctx.filters);
   // A constant ORDER BY is an error in DuckDB (and orders nothing).
   const order = ctx.window ? undefined : ctx.order.filter((o) => !isLiteral(o.expr));
-  const seqs = seqs0.map((s) => anchored(s, ctx.order));
+  // DuckDB computes an aggregate's arguments on every row, FILTER or not: the filter guards them
+  // too, so a row it drops evaluates nothing (as in the interpreter).
+  const seqs = seqs0.map((s) => anchored(filter === undefined || isLiteral(s) ? s : caseWhen([[filter, s]]), ctx.order));
   const agg = (name: string, args: readonly Expr[], more: { orderBy?: readonly OrderItem[]; extraFilter?: Expr; distinct?: boolean } = {}): Expr => {
     const f0 = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
     const f = f0 === undefined ? undefined : anchored(f0, ctx.order);
@@ -1291,11 +1318,20 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     const bad = given === undefined ? binary('OR', binary('<>', lengths('min'), L), binary('<>', lengths('max'), L)) : binary('>', lengths('max'), L);
     const pos = em.fresh('p');
     const j = col('j', pos);
-    const perPosition = overRows((r, a) => {
-      const inner: AggCtx = { vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), filters: [], order: r.order, window: false };
-      const v = compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false });
-      return { expr: em.toExpr(v, (outT as { element: Type }).element), where: [binary('>', len(a), j)] };
-    });
+    // The rows whose array has position j, each with its j-th element.
+    const atJ = () => {
+      const r = reopen();
+      const a = arrayAt(r.vars);
+      return { from: r.from, vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), where: [...r.where, notNull(a), binary('>', len(a), j)], order: r.order };
+    };
+    const r = atJ();
+    const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ };
+    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), (c) =>
+      em.toExpr(
+        compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }),
+        (outT as { element: Type }).element,
+      ),
+    );
     const positions: Select = {
       kind: 'select',
       columns: [{ expr: call('coalesce', [call('list', [perPosition], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)]) }],
@@ -1314,21 +1350,41 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
 function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggGroupBy outside an aggregation');
-  if (ctx.reopen === undefined) return unsupported(n, 'AggGroupBy here (inside AggGroupBy)');
-  const r = ctx.reopen();
-  const key = em.toExpr(compileValue(em, n.key, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.key));
-  const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false };
+  if (ctx.reopen === undefined) return unsupported(n, 'AggGroupBy here');
+  const reopen = ctx.reopen;
+  const keyAt = (vars: Scope['vars']): Expr => em.toExpr(compileValue(em, n.key, { ...scope, vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.key));
+  const r = reopen();
+  const key = keyAt(r.vars);
+  // The grouped SELECT holds the key and the aggregates; the value is computed over them in
+  // the query around it, so no aggregate sits in a lambda or subquery of the grouped one.
+  const g = em.fresh('g');
+  const items: SelectItem[] = [{ expr: key, alias: 'k' }];
+  const inner: AggCtx = {
+    vars: r.vars,
+    filters: [],
+    order: r.order,
+    window: false,
+    collect: (e) => {
+      const name = `a${items.length}`;
+      items.push({ expr: e, alias: name });
+      return col(name, g);
+    },
+    // Aggregations over other rows see the rows of this group.
+    reopen: () => {
+      const r2 = reopen();
+      return { ...r2, where: [...r2.where, { kind: 'isDistinct', left: keyAt(r2.vars), right: col('k', g), not: true }] };
+    },
+  };
   const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
   const v = em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false }), dt.value);
   const where = and(r.where);
-  const grouped: Select = { kind: 'select', columns: [{ expr: key, alias: 'k' }, { expr: v, alias: 'v' }], from: r.from, ...(where ? { where } : {}), groupBy: [key] };
-  const g = em.fresh('g');
+  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key] };
   const entries: Select = {
     kind: 'select',
     columns: [
       {
         expr: call('coalesce', [
-          call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: col('v', g) }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }),
+          call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: v }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }),
           emptyList(dt),
         ]),
       },
