@@ -1031,6 +1031,39 @@ describe('§8 errors', () => {
   });
 });
 
+describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', () => {
+  test('a correlated subquery in a branch the row does not take computes nothing (guards.ts)', async () => {
+    await expectValue("(TableCollect (TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (z (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 1))\n      (StreamAgg s (StreamRange -1 False (I32 0) (GetField idx (Ref row)) (I32 1))\n        (ApplyAggOp Sum () ((Cast Int64 (ArrayRef -1 (MakeArray Array[Int32] (I32 10)) (ApplyBinaryPrimOp Subtract (GetField idx (Ref row)) (I32 1)))))))\n      (NA Int64))))))", [[[0, null], [1, 10n], [2, null]], []]);
+  });
+  test('a closed nested query is hoisted (runs up front) also when it holds a float in a container', async () => {
+    await expectError("(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5)) (TableAggregate (TableParallelize None (NA Struct{rows:Array[Struct{a:Float64}],global:Struct{}})) (ApplyAggOp Collect () ((GetField a (Ref row))))) (MakeArray Array[Float64] (Cast Float64 (GetField idx (Ref row)))))))))", 'InvalidArgument');
+  });
+  test('nothing after a Coalesce argument present by its form is evaluated, hoisted queries included', async () => {
+    await expectValue("(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (z (Coalesce (MakeArray Array[Float64] (Cast Float64 (GetField idx (Ref row)))) (TableAggregate (TableParallelize None (NA Struct{rows:Array[Struct{a:Float64}],global:Struct{}})) (ApplyAggOp Collect () ((GetField a (Ref row))))))))))", [[[0, [0]], [1, [1]]], []]);
+  });
+  test('a closed AggExplode array is computed per row: over no rows, never', async () => {
+    await expectValue("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 10))) (AggExplode e False (StreamZip -1 AssertSameLength (a b) (ToStream False (Literal Array[Int32] \"[1]\")) (ToStream False (Literal Array[Int32] \"[]\")) (Ref a)) (ApplyAggOp Count () ())))", 0n);
+  });
+  test('a constant field of a struct written out decides a Switch at compile time', async () => {
+    await expectValue("(Switch\n  (GetField acc\n    (MakeStruct\n      (acc (I32 42))\n      (f (TableAggregate (TableRange 0 1) (NA Tuple[])))\n      (a (NA Array[String]))))\n  (NA Float32)\n  (NA Float32)\n  (NA Float32)\n  (StreamFold a f\n    (StreamMap idx\n      (StreamScan `a\\nb` key\n        (ToStream False\n          (Literal Array[Dict[Int32,String]] \"[[{\\\"key\\\":-1622829549,\\\"value\\\":\\\"\u200b\\\"}]]\"))\n        (NA Dict[Float32,Float64])\n        (Ref `a\\nb`))\n      (ApplyBinaryPrimOp Add (I32 2) (I32 2147483647)))\n    (StreamAgg `<>`\n      (ToStream False\n        (Literal Array[Dict[String,Int64]] \"[[{\\\"key\\\":\\\"\\\\n\\\\n \\\",\\\"value\\\":9223372036854775806}],[{\\\"key\\\":null,\\\"value\\\":-9007199254740993}],[{\\\"key\\\":\\\" \\\\\\\\\u00e9;\ud83c\udf890\\\",\\\"value\\\":2},{\\\"key\\\":\\\"b\\\\\\\\\u00e9Z%\\\",\\\"value\\\":-4768024843523447556},{\\\"key\\\":\\\"\u00e9_%\ud83c\udf89\\\",\\\"value\\\":2147483648}]]\"))\n      (ApplyAggOp Max () ((F32 nan))))\n    (NA Float32)))", null);
+  });
+});
+
+describe('aggregations nested in AggGroupBy', () => {
+  test('AggGroupBy, AggExplode and AggArrayPerElement inside AggGroupBy see the rows of their group', async () => {
+    const ir = `(TableAggregate (TableRange 6 None)
+  (AggGroupBy False (ApplyBinaryPrimOp BitAnd (GetField idx (Ref row)) (I32 1))
+    (MakeStruct
+      (inner (AggGroupBy False (ApplyBinaryPrimOp RoundToNegInfDivide (GetField idx (Ref row)) (I32 3)) (ApplyAggOp Count () ())))
+      (ex (AggExplode e False (ToStream False (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 1))) (ApplyAggOp Sum () ((Cast Int64 (Ref e))))))
+      (pe (AggArrayPerElement e i False False (MakeArray Array[Int32] (GetField idx (Ref row))) (ApplyAggOp Collect () ((Ref e))))))))`;
+    await expectValue(ir, [
+      [0, [[[0, 2n], [1, 1n]], 9n, [[0, 2, 4]]]],
+      [1, [[[0, 1n], [1, 2n]], 12n, [[1, 3, 5]]]],
+    ]);
+  });
+});
+
 describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the harness found)', () => {
   test('a recursive CTE in a correlated subquery whose step holds an uncorrelated subquery', async () => {
     await expectValue("(StreamFold f y\n  (ToStream False\n    (Literal Array[Dict[Int32,Int32]] \"[[{\\\"key\\\":-2147483647,\\\"value\\\":42},{\\\"key\\\":1073741824,\\\"value\\\":1688635933}],[{\\\"key\\\":1073741824,\\\"value\\\":2147483647}],null]\"))\n  (NA Tuple[])\n  (StreamAgg ``\n    (StreamTake\n      (ToStream False (Literal Array[Tuple[Int32,Float32]] \"[[7,\\\"Infinity\\\"]]\"))\n      (I32 2147483646))\n    (ApplyAggOp PrevNonnull ()\n      ((GetField `(` (Literal Struct{table:Int32,`(`:Tuple[]} \"{\\\"table\\\":null,\\\"(\\\":[]}\"))))))", []);

@@ -16,7 +16,7 @@ import { children } from '../ir/children.js';
 import { AGG_KINDS, constantValue, isTableIR, type IR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
-import { foldsToMissing, staticallyMissing } from './static-missing.js';
+import { foldsToMissing, presentByForm, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export type Demand = null | 'all' | ReadonlyMap<string, Demand>;
@@ -244,7 +244,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'Switch':
         return i === 0 ? ALL : d;
       case 'Coalesce':
-        return d;
+        // Nothing after an argument present by its form is evaluated.
+        return node.values.slice(0, i).some(presentByForm) ? NONE : d;
       case 'Let':
         return i < node.bindings.length ? boundDemand(node, `${node.bindings[i]!.name}@type:${i}`) : d;
       case 'AggLet':

@@ -35,8 +35,7 @@ export interface Folded {
    */
   readonly raisesWhole: ReadonlySet<IR>;
   /**
-   * Closed value expressions that run a table query (and hold no float inside a container:
-   * `floatInside`): hoisted, evaluated once before the rest
+   * Closed value expressions that run a table query: hoisted, evaluated once before the rest
    * of the program, whether or not the place they stand in is reached (spec: nested relational
    * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
    * uncorrelated subquery once, up front, in the same way.
@@ -125,6 +124,13 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         }
       };
 
+      // A field of a struct written out whose value is a constant is that constant (the other
+      // fields are not needed: semantics.md §1).
+      const field = fieldWrittenOut(node, results[0]?.ir);
+      if (field !== undefined) {
+        const v = constantValue(field);
+        if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
+      }
       // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
       let kids = results;
       const reduced = reduce(node, results);
@@ -144,7 +150,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
       const base = { ir, shadow, type, reads, opaque, tables };
-      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
+      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
       if (!closed) return { ...base, state: 'open' };
       const leaf = constantValue(node);
       if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
@@ -185,6 +191,16 @@ function literalOf(r: Out): IR {
  * arguments: the arguments left (maybe none). A let with a known body: the body. Undefined
  * when nothing reduces.
  */
+/** For GetField (GetTupleElement) of a MakeStruct (MakeTuple): the field's node. */
+function fieldWrittenOut(n: IR, o: IR | undefined): IR | undefined {
+  if (n.kind === 'GetField' && o?.kind === 'MakeStruct') return o.fields.find((f) => f.name === n.name)?.value;
+  if (n.kind === 'GetTupleElement' && o?.kind === 'MakeTuple') {
+    const i = o.indices.indexOf(n.index);
+    return i < 0 ? undefined : o.values[i];
+  }
+  return undefined;
+}
+
 function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
   const known = (r: Out): Value | undefined => (r.state === 'known' ? r.value : undefined);
   switch (n.kind) {
@@ -226,7 +242,7 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
  * DuckDB drops the sign of a -0.0 inside a container a scalar subquery returns, and a hoisted
  * value is read through one.
  */
-function floatInside(t: Type): boolean {
+export function floatInside(t: Type): boolean {
   const walk = (x: Type, inside: boolean): boolean => {
     switch (x.kind) {
       case 'Float32':

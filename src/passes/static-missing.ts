@@ -109,3 +109,31 @@ function fieldOf(x: IR): IR | null | undefined {
 export function foldsToMissing(n: IR): boolean {
   return (STRICT.has(n.kind) || STRICT_IN.has(n.kind) || ZIP_AND_AGG.has(n.kind)) && staticallyMissing(n);
 }
+
+/** Whether `n` is never missing by its form: a present constant, or a container written out. */
+export function presentByForm(n: IR): boolean {
+  switch (n.kind) {
+    case 'I32':
+    case 'I64':
+    case 'F32':
+    case 'F64':
+    case 'Str':
+    case 'True':
+    case 'False':
+    case 'MakeArray':
+    case 'MakeStruct':
+    case 'MakeTuple':
+    case 'IsNA':
+    case 'TableCollect':
+      return true;
+    case 'Literal':
+      return n.value !== null;
+    case 'Cast':
+      return presentByForm(n.value);
+    case 'InsertFields':
+    case 'SelectFields':
+      return presentByForm(n.old);
+    default:
+      return false;
+  }
+}

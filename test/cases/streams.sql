@@ -21,8 +21,10 @@ SELECT CAST((
           count(*) AS "a1",
           list("u11"."e" ORDER BY -"u11"."e" ASC NULLS LAST, "u11"."o" ASC) AS "a2"
         FROM unnest(CAST("_v1" AS INTEGER[])) WITH ORDINALITY AS "u11"("e", "o")
+        WHERE NOT coalesce("_v1" IS NULL, FALSE)
         GROUP BY ()
       ) AS "a12"
+      WHERE NOT coalesce("_v1" IS NULL, FALSE)
     ) END}
   FROM (
     SELECT CASE

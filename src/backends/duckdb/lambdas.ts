@@ -9,7 +9,7 @@
 // The derived table may read outer columns (DuckDB correlates it); the lambda now reads only e.
 // Recursion follows the SQL tree, whose expression depth the caller bounds.
 
-import type { Expr, From, Query, Select } from './sql.js';
+import { forChildren, mapChildren, type Expr, type From, type Query, type Select } from './sql.js';
 
 interface Level {
   /** FROM aliases of this query. */
@@ -214,63 +214,4 @@ function replaceColumns(x: Expr, params: ReadonlySet<string>, f: (c: Extract<Exp
   }
   if (x.kind === 'subquery' || x.kind === 'exists') return x;
   return mapChildren(x, (c) => replaceColumns(c, params, f));
-}
-
-// ---- generic traversal of expression children ------------------------------------------------------
-
-function forChildren(x: Expr, f: (c: Expr) => void): void {
-  mapChildren(x, (c) => {
-    f(c);
-    return c;
-  });
-}
-
-function mapChildren(x: Expr, f: (c: Expr) => Expr): Expr {
-  switch (x.kind) {
-    case 'column':
-    case 'star':
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-    case 'subquery':
-    case 'exists':
-      return x;
-    case 'list':
-      return { ...x, items: x.items.map(f) };
-    case 'struct':
-      return { ...x, fields: x.fields.map((fl) => ({ ...fl, value: f(fl.value) })) };
-    case 'map':
-      return { ...x, entries: x.entries.map((e) => ({ key: f(e.key), value: f(e.value) })) };
-    case 'unary':
-      return { ...x, operand: f(x.operand) };
-    case 'binary':
-      return { ...x, left: f(x.left), right: f(x.right) };
-    case 'call':
-      return {
-        ...x,
-        args: x.args.map(f),
-        ...(x.orderBy ? { orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })) } : {}),
-        ...(x.filter ? { filter: f(x.filter) } : {}),
-      };
-    case 'window':
-      return {
-        ...x,
-        call: f(x.call) as Extract<Expr, { kind: 'call' }>,
-        partitionBy: x.partitionBy.map(f),
-        orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })),
-      };
-    case 'case':
-      return { ...x, whens: x.whens.map((w) => ({ when: f(w.when), then: f(w.then) })), ...(x.else ? { else: f(x.else) } : {}) };
-    case 'cast':
-      return { ...x, operand: f(x.operand) };
-    case 'isNull':
-      return { ...x, operand: f(x.operand) };
-    case 'isDistinct':
-      return { ...x, left: f(x.left), right: f(x.right) };
-    case 'in':
-      return { ...x, operand: f(x.operand), items: x.items.map(f) };
-    case 'lambda':
-      return { ...x, body: f(x.body) };
-  }
 }

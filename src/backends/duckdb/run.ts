@@ -14,6 +14,7 @@ import { Emitter, ERROR_PREFIX, type Emitted } from './emit.js';
 import { printSql } from './print.js';
 import type { Query } from './sql.js';
 import { fixLambdas } from './lambdas.js';
+import { guardBranches } from './guards.js';
 
 const LAMBDA_PASS_DEPTH = 2_000;
 import { quoteIdent, quoteString } from './quote.js';
@@ -81,8 +82,8 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
   }
   const emitted: Emitted = em.emit(root);
   const depth = Math.max(expressionDepth(emitted.main), emitted.global ? expressionDepth(emitted.global) : 0);
-  // The lambda pass recurses on the SQL tree; SQL that deep is not run on DuckDB (cli/run.ts).
-  const fix = (q: Query): Query => (depth <= LAMBDA_PASS_DEPTH ? fixLambdas(q) : q);
+  // The guard and lambda passes recurse on the SQL tree; SQL that deep is not run on DuckDB (cli/run.ts).
+  const fix = (q: Query): Query => (depth <= LAMBDA_PASS_DEPTH ? fixLambdas(guardBranches(q)) : q);
   const out = { main: fix(emitted.main), ...(emitted.global ? { global: fix(emitted.global) } : {}) };
   return {
     main: printSql(out.main),

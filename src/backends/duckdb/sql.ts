@@ -254,3 +254,96 @@ export function literal(t: Type, v: Value): Expr {
       throw new InternalError('a Void value has no SQL literal');
   }
 }
+
+
+/** Names bound inside `x`: table aliases, lambda parameters, select aliases. */
+export function boundNames(x: unknown): Set<string> {
+  const inner = new Set<string>();
+  const stack: unknown[] = [x];
+  while (stack.length > 0) {
+    const y = stack.pop();
+    if (y === null || typeof y !== 'object') continue;
+    const o = y as { kind?: string; params?: readonly string[]; alias?: unknown };
+    if (o.kind === 'lambda') for (const p of o.params ?? []) inner.add(p);
+    if (typeof o.alias === 'string') inner.add(o.alias);
+    else if (o.alias !== null && typeof o.alias === 'object' && typeof (o.alias as { name?: unknown }).name === 'string') inner.add((o.alias as { name: string }).name);
+    for (const v of Object.values(y)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return inner;
+}
+
+/** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
+export function readsOuter(e: Expr, alias: string): boolean {
+  const inner = boundNames(e);
+  const columns: { table?: string; name: string }[] = [];
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const o = x as { kind?: string };
+    if (o.kind === 'column') columns.push(o as { table?: string; name: string });
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return columns.some((c) => (c.table === undefined ? !inner.has(c.name) : c.table !== alias && !inner.has(c.table)));
+}
+
+// ---- generic traversal of expression children ---------------------------------------------------
+
+
+export function forChildren(x: Expr, f: (c: Expr) => void): void {
+  mapChildren(x, (c) => {
+    f(c);
+    return c;
+  });
+}
+
+/** `x` with `f` applied to each direct child expression (subqueries and lambda bodies are left alone by callers that need to). */
+export function mapChildren(x: Expr, f: (c: Expr) => Expr): Expr {
+  switch (x.kind) {
+    case 'column':
+    case 'star':
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+    case 'subquery':
+    case 'exists':
+      return x;
+    case 'list':
+      return { ...x, items: x.items.map(f) };
+    case 'struct':
+      return { ...x, fields: x.fields.map((fl) => ({ ...fl, value: f(fl.value) })) };
+    case 'map':
+      return { ...x, entries: x.entries.map((e) => ({ key: f(e.key), value: f(e.value) })) };
+    case 'unary':
+      return { ...x, operand: f(x.operand) };
+    case 'binary':
+      return { ...x, left: f(x.left), right: f(x.right) };
+    case 'call':
+      return {
+        ...x,
+        args: x.args.map(f),
+        ...(x.orderBy ? { orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })) } : {}),
+        ...(x.filter ? { filter: f(x.filter) } : {}),
+      };
+    case 'window':
+      return {
+        ...x,
+        call: f(x.call) as Extract<Expr, { kind: 'call' }>,
+        partitionBy: x.partitionBy.map(f),
+        orderBy: x.orderBy.map((o) => ({ ...o, expr: f(o.expr) })),
+      };
+    case 'case':
+      return { ...x, whens: x.whens.map((w) => ({ when: f(w.when), then: f(w.then) })), ...(x.else ? { else: f(x.else) } : {}) };
+    case 'cast':
+      return { ...x, operand: f(x.operand) };
+    case 'isNull':
+      return { ...x, operand: f(x.operand) };
+    case 'isDistinct':
+      return { ...x, left: f(x.left), right: f(x.right) };
+    case 'in':
+      return { ...x, operand: f(x.operand), items: x.items.map(f) };
+    case 'lambda':
+      return { ...x, body: f(x.body) };
+  }
+}

@@ -4,11 +4,11 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
-import { foldsToMissing } from '../../passes/static-missing.js';
+import { foldsToMissing, presentByForm } from '../../passes/static-missing.js';
 import { memoFold } from '../../ir/walk.js';
 
 const TRUE = bool(true);
@@ -82,15 +82,16 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'IsNA':
       return isNull(ex(n.value));
     case 'Coalesce': {
-      // Arguments after one that is present by its form are never evaluated: leave them out
-      // (DuckDB would run a subquery among them even where coalesce does not need it).
+      // Arguments after one that is present by its form are never evaluated (semantics.md §1):
+      // leave them out (DuckDB would run a subquery among them even where coalesce does not
+      // need it).
       const args: Expr[] = [];
       for (const x of n.values) {
         const v = val(x);
         if (v.kind === 'vstruct') return args.length === 0 ? v : call('coalesce', [...args, em.toExpr(v, t())]);
         if (v.kind === 'null') continue;
         args.push(v);
-        if (presentLiteral(v)) break;
+        if (presentByForm(x)) break;
       }
       if (args.length === 0) return nullOf(t());
       return args.length === 1 ? args[0]! : call('coalesce', args);
@@ -1218,24 +1219,6 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   return em.share(packed, (x) => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)]))));
 }
 
-/** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
-function readsOuter(e: Expr, alias: string): boolean {
-  // Names bound inside `e`: table aliases, lambda parameters, select aliases.
-  const inner = new Set<string>();
-  const columns: { table?: string; name: string }[] = [];
-  const stack: unknown[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (x === null || typeof x !== 'object') continue;
-    const o = x as { kind?: string; table?: string; name?: string; params?: readonly string[]; alias?: unknown };
-    if (o.kind === 'column') columns.push(o as { table?: string; name: string });
-    if (o.kind === 'lambda') for (const p of o.params ?? []) inner.add(p);
-    if (typeof o.alias === 'string') inner.add(o.alias);
-    else if (o.alias !== null && typeof o.alias === 'object' && typeof (o.alias as { name?: unknown }).name === 'string') inner.add((o.alias as { name: string }).name);
-    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
-  }
-  return columns.some((c) => (c.table === undefined ? !inner.has(c.name) : c.table !== alias && !inner.has(c.table)));
-}
 
 /** `e` with every column of `alias` replaced by `f(name)`. */
 function substituteColumns(e: Expr, alias: string, f: (name: string) => Expr): Expr {
@@ -1277,7 +1260,9 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   const reopen = ctx.reopen;
   const open = () => {
     const r = reopen();
-    const arr = em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array));
+    // Anchored to the row: a table function's constant argument is computed while binding,
+    // even over no rows.
+    const arr = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order);
     const u = em.fresh('x');
     const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
     return { from, vars: r.vars.set(n.name, col('e', u)), where: r.where, order: [...r.order, { expr: col('i', u), desc: false }] };
