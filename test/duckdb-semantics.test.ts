@@ -412,6 +412,11 @@ describe('§3 floating point literals', () => {
 describe('§3 -0.0 through tables', () => {
   const negZero = (rows: string) => `(TableParallelize None ${lit('Struct{rows:Array[Struct{k:Float64,v:Int32}],global:Struct{}}', `{"rows":[${rows}],"global":{}}`)})`;
 
+  test('PrevNonnull over ordered rows keeps -0.0 (DuckDB ordered aggregates drop the sign)', async () => {
+    await expectValue('(TableAggregate (TableRange 3 None) (ApplyAggOp PrevNonnull () ((ApplyUnaryPrimOp Negate (F64 0.0)))))', -0);
+    await expectValue('(ApplyBinaryPrimOp RoundToNegInfDivide (F32 1.0) (TableAggregate (TableRange 10 None) (ApplyAggOp PrevNonnull () ((ApplyUnaryPrimOp Negate (F32 0.0))))))', -Infinity);
+  });
+
   test.fails('a -0.0 row value of a table program keeps its sign', async () => {
     await expectValue(negZero('{"k":-0.0,"v":1}'), table([[-0, 1]]));
   });
@@ -1046,6 +1051,18 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   });
   test('a constant field of a struct written out decides a Switch at compile time', async () => {
     await expectValue("(Switch\n  (GetField acc\n    (MakeStruct\n      (acc (I32 42))\n      (f (TableAggregate (TableRange 0 1) (NA Tuple[])))\n      (a (NA Array[String]))))\n  (NA Float32)\n  (NA Float32)\n  (NA Float32)\n  (StreamFold a f\n    (StreamMap idx\n      (StreamScan `a\\nb` key\n        (ToStream False\n          (Literal Array[Dict[Int32,String]] \"[[{\\\"key\\\":-1622829549,\\\"value\\\":\\\"\u200b\\\"}]]\"))\n        (NA Dict[Float32,Float64])\n        (Ref `a\\nb`))\n      (ApplyBinaryPrimOp Add (I32 2) (I32 2147483647)))\n    (StreamAgg `<>`\n      (ToStream False\n        (Literal Array[Dict[String,Int64]] \"[[{\\\"key\\\":\\\"\\\\n\\\\n \\\",\\\"value\\\":9223372036854775806}],[{\\\"key\\\":null,\\\"value\\\":-9007199254740993}],[{\\\"key\\\":\\\" \\\\\\\\\u00e9;\ud83c\udf890\\\",\\\"value\\\":2},{\\\"key\\\":\\\"b\\\\\\\\\u00e9Z%\\\",\\\"value\\\":-4768024843523447556},{\\\"key\\\":\\\"\u00e9_%\ud83c\udf89\\\",\\\"value\\\":2147483648}]]\"))\n      (ApplyAggOp Max () ((F32 nan))))\n    (NA Float32)))", null);
+  });
+});
+
+describe('scans, keys and Void', () => {
+  test('a scan read by row number (its argument holds a subquery) still evaluates its arguments on the last row', async () => {
+    await expectError("(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (s (ApplyScanOp Sum () ((ArrayRef -1 (StreamAgg x (ToStream False (Literal Array[Int64] \"[5]\")) (ApplyAggOp Collect () ((Ref x)))) (GetField idx (Ref row)))))))))", 'ArrayIndexOutOfBounds');
+  });
+  test('a TableKeyByAndAggregate key with no fields is not evaluated (a missing key is one of missing fields)', async () => {
+    await expectValue("(TableCount (TableKeyByAndAggregate None 1 (TableRange 5 None) (MakeStruct (n (ApplyAggOp Count () ()))) (Die Struct{} -1 (Str \"key\"))))", 1n);
+  });
+  test('Void is missing by its form: an If whose branches are NA and Void is missing, its condition unevaluated', async () => {
+    await expectValue("(Coalesce\n  (If (ArrayRef 17 (Literal Array[Boolean] \"[]\") (I32 2)) (NA Void) (Void))\n  (GetField i\n    (Coalesce\n      (Literal Struct{i:Void,`%s`:Tuple[Float64],neginf:Int32} \"{\\\"i\\\":null,\\\"%s\\\":null,\\\"neginf\\\":-2147483647}\"))))", null);
   });
 });
 

@@ -480,6 +480,8 @@ export function constantValue(n: IR): Value | undefined {
     case 'Str':
       return n.value;
     case 'NA':
+    case 'Void':
+      // (The one Void value carries nothing: it is null, as a missing value is.)
       return null;
     case 'Literal':
       return n.value;

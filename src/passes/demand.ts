@@ -190,6 +190,10 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     if (d === ALL && t !== undefined && t.kind === 'Struct') d = fields(t.fields.map((f) => [f.name, ALL] as const));
     return d !== NONE && d !== ALL && d.size === 0 ? NONE : d;
   };
+  const valueType = (n: IR): Type | undefined => {
+    const t = typeOf(n);
+    return t !== undefined && 'kind' in t ? t : undefined;
+  };
   const rowType = (n: IR): Type | undefined => {
     const t = typeOf(n);
     return t !== undefined && !('kind' in t) ? (t as TableType).row : undefined;
@@ -338,7 +342,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }
       case 'TableKeyByAndAggregate': {
-        if (i === 2) return d.count ? ALL : NONE;
+        // The new key is needed for its fields (a missing key is one of missing fields).
+        if (i === 2) return d.count ? fieldsOnly(ALL, valueType(node.newKey)) : NONE;
         if (i === 1) return d.count ? fieldsOnly(without(d.rows, rowType(node), new Set(keyFields(node))), undefined) : NONE;
         return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
       }

@@ -75,7 +75,7 @@ export function staticallyMissing(n: IR): boolean {
       return kids.some((k) => k);
     },
     (x) => {
-      if (x.kind === 'NA' || (x.kind === 'Literal' && x.value === null)) return true;
+      if (x.kind === 'NA' || x.kind === 'Void' || (x.kind === 'Literal' && x.value === null)) return true;
       if (LETS.has(x.kind) || RECURSE.has(x.kind) || STRICT_IN.has(x.kind) || ZIP_AND_AGG.has(x.kind)) return undefined;
       if (fieldOf(x) === null) return true;
       const strict = STRICT.has(x.kind) && !(x.kind === 'ApplyComparisonOp' && (x.op === 'EQWithNA' || x.op === 'NEQWithNA'));

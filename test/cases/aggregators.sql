@@ -4,7 +4,7 @@ WITH
     FROM range(CAST(12 AS BIGINT)) AS "r1"
   )
 SELECT CAST((
-  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': "a4"."a9", 'evens': "a4"."a10", 'exploded': (
+  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': CASE WHEN "a4"."a10" THEN -abs("a4"."a9") ELSE "a4"."a9" END, 'evens': "a4"."a11", 'exploded': (
     SELECT CAST(coalesce("a8"."a0", CAST(0 AS BIGINT)) AS BIGINT)
     FROM (
       SELECT sum(CAST("x7"."e" AS BIGINT)) AS "a0"
@@ -83,12 +83,13 @@ SELECT CAST((
       list(DISTINCT "t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a7",
       list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a8",
       last(CAST("t3"."idx" AS DOUBLE) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a9",
+      last(signbit(CAST("t3"."idx" AS DOUBLE)) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a10",
       count(*) FILTER (WHERE CASE
         WHEN "t3"."idx" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
         WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
         WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
         ELSE list_extract(list_transform(["t3"."idx" % CAST(2 AS INTEGER)], lambda "_v5": CASE WHEN "_v5" <> CAST(0 AS INTEGER) AND ("_v5" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v5" + CAST(2 AS INTEGER) ELSE "_v5" END), CAST(1 AS BIGINT))
-      END = CAST(0 AS INTEGER)) AS "a10"
+      END = CAST(0 AS INTEGER)) AS "a11"
     FROM "t2" AS "t3"
     GROUP BY ()
   ) AS "a4"

@@ -96,6 +96,14 @@ interface AggCtx {
    */
   readonly noWindows?: boolean;
   /**
+   * For such scans: the rows up to and including the current one, and the condition that keeps
+   * those before it. A scan aggregates the rows before, but evaluates its arguments on the
+   * current row too (semantics.md §5), so they raise as the interpreter's do.
+   */
+  readonly throughCurrent?: () => { from: From; vars: Vars; where: readonly Expr[]; order: readonly OrderItem[]; before: Expr };
+  /** Conditions that keep rows out of the aggregates, unlike `filters` not out of their arguments. */
+  readonly excludes?: readonly Expr[];
+  /**
    * Where aggregator calls go: each becomes a column of a SELECT of its own (aggregates) or of
    * a projection below (windows), and code reads the column. So a nested query or a lambda that
    * reads an aggregate reads a column, not an aggregate at the wrong query level.
@@ -567,7 +575,15 @@ export class Emitter {
           windows.push({ expr: e, alias: name });
           return col(name, o.alias);
         };
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : { collect }) };
+        const throughCurrent =
+          rn === undefined
+            ? undefined
+            : () => {
+                const o2 = this.open(child);
+                const at = binary('<=', col(rn.col, o2.alias), col(rn.col, o.alias));
+                return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [at], order: o2.order, before: binary('<', col(rn.col, o2.alias), col(rn.col, o.alias)) };
+              };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true, ...(throughCurrent ? { throughCurrent } : {}) } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         // The scans' windows, computed in a projection below under the same alias.
         const below: Opened =

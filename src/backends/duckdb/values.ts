@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, readsOuter } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -301,9 +301,10 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       if (ctx === undefined) throw new InternalError(`${n.kind} outside an aggregation`);
       const inits = n.initArgs.map((a) => ex(a, { ...scope, agg: undefined, scan: undefined }));
       if (ctx.window && ctx.noWindows && ctx.reopen) {
-        // The rows before this one, as a correlated subquery (no window function).
-        const r = ctx.reopen();
-        const before: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false };
+        // The rows before this one, as a correlated subquery (no window function); the
+        // arguments are evaluated on this row too.
+        const r = ctx.throughCurrent ? ctx.throughCurrent() : { ...ctx.reopen(), before: undefined };
+        const before: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, ...(r.before ? { excludes: [r.before] } : {}) };
         const seqs = n.seqArgs.map((a) => ex(a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }));
         const e = aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), before, t());
         const where = and(r.where);
@@ -1086,6 +1087,17 @@ const presentLiteral = (e: Expr): boolean =>
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
 
+/**
+ * `ordered(x)`, an ordered aggregate of `x` that returns one of its values: DuckDB's ordered
+ * aggregates drop the sign of a -0.0, so for a float the sign travels beside it.
+ */
+function keepingSign(ordered: (e: Expr) => Expr, x: Expr, float: boolean): Expr {
+  const v = ordered(x);
+  return float ? caseWhen([[ordered(call('signbit', [x])), unary('-', call('abs', [v]))]], v) : v;
+}
+
+const isFloat = (t: Type): boolean => t.kind === 'Float32' || t.kind === 'Float64';
+
 function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], seqs0: readonly Expr[], seqTs: readonly Type[], ctx: AggCtx, t: Type): Expr {
   const filter = and(ctx.filters);
   // A constant ORDER BY is an error in DuckDB (and orders nothing).
@@ -1094,7 +1106,7 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
   // too, so a row it drops evaluates nothing (as in the interpreter).
   const seqs = seqs0.map((s) => anchored(filter === undefined || isLiteral(s) ? s : caseWhen([[filter, s]]), ctx.order));
   const agg = (name: string, args: readonly Expr[], more: { orderBy?: readonly OrderItem[]; extraFilter?: Expr; distinct?: boolean } = {}): Expr => {
-    const f0 = and([...(filter === undefined ? [] : [filter]), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
+    const f0 = and([...(filter === undefined ? [] : [filter]), ...(ctx.excludes ?? []), ...(more.extraFilter === undefined ? [] : [more.extraFilter])]);
     const f = f0 === undefined ? undefined : anchored(f0, ctx.order);
     const e = windowed(ctx, call(name, args, { ...(f === undefined ? {} : { filter: f }), ...(more.orderBy && more.orderBy.length > 0 ? { orderBy: more.orderBy } : {}), ...(more.distinct ? { distinct: true } : {}) }));
     return ctx.collect ? ctx.collect(e) : e;
@@ -1154,7 +1166,7 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
     }
     case 'PrevNonnull':
       if (ctx.window) return call('list_extract', [agg('list', [x], { extraFilter: notNull(x) }), big(-1n)]);
-      return agg('last', [x], { orderBy: order, extraFilter: notNull(x) });
+      return keepingSign((e) => agg('last', [e], { orderBy: order, extraFilter: notNull(x) }), x, isFloat(t) && order !== undefined && order.length > 0);
   }
 }
 
