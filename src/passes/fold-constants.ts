@@ -35,8 +35,8 @@ export interface Folded {
    */
   readonly raisesWhole: ReadonlySet<IR>;
   /**
-   * Closed value expressions that run a table query: hoisted, evaluated once before the rest
-   * of the program, whether or not the place they stand in is reached (spec: nested relational
+   * Closed value expressions that run a table query (and hold no float inside a container:
+   * `floatInside`): hoisted, evaluated once before the rest of the program, whether or not the place they stand in is reached (spec: nested relational
    * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
    * uncorrelated subquery once, up front, in the same way.
    */
@@ -150,7 +150,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
       const base = { ir, shadow, type, reads, opaque, tables };
-      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
+      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
       if (!closed) return { ...base, state: 'open' };
       const leaf = constantValue(node);
       if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
@@ -166,6 +166,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         // Too deep for this thread's stack, or any other failure: left to run time.
         if (isRuntimeError(e)) {
           raises.set(ir, e);
+          // Known to raise, it is that error where it stands, in every backend: not hoisted.
+          hoisted.delete(ir);
           if (SUBQUERY_KINDS.has(node.kind) && collectionRaises(kids[0]!.shadow)) raisesWhole.add(ir);
         }
         return { ...base, state: 'stuck' };
@@ -242,7 +244,7 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
  * DuckDB drops the sign of a -0.0 inside a container a scalar subquery returns, and a hoisted
  * value is read through one.
  */
-export function floatInside(t: Type): boolean {
+function floatInside(t: Type): boolean {
   const walk = (x: Type, inside: boolean): boolean => {
     switch (x.kind) {
       case 'Float32':

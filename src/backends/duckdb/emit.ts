@@ -38,7 +38,6 @@ import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { compileValue, condition } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
-import { floatInside } from '../../passes/fold-constants.js';
 import { forEachNode } from '../../ir/walk.js';
 import { printSqlType } from './print.js';
 
@@ -1003,12 +1002,10 @@ export class Emitter {
     raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || this.raisesWhole.has(n) ? this.raises?.get(n) : undefined),
     /**
      * A hoisted node (semantics.md §7) as a one-row CTE read where it stands: DuckDB runs it
-     * once, up front, as the interpreter does. Undefined for any other node, and for one with a
-     * float inside a container, left in place as the uncorrelated subquery DuckDB runs up front
-     * all the same (read through a CTE, a -0.0 in it would lose its sign).
+     * once, up front, as the interpreter does. Undefined for any other node.
      */
     hoist: (n: ValueIR, compile: () => Expr): Expr | undefined => {
-      if (!this.hoisted.has(n) || this.hoisting.has(n) || floatInside(this.vtype(n))) return undefined;
+      if (!this.hoisted.has(n) || this.hoisting.has(n)) return undefined;
       this.hoisting.add(n);
       try {
         return this.cteValue(compile());

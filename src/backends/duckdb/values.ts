@@ -320,6 +320,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
       const c = condition(em, n.cond, rowScope);
       const reopen = ctx.reopen;
+      const through = ctx.throughCurrent;
       const inner: AggCtx = {
         ...ctx,
         filters: [...ctx.filters, c],
@@ -330,6 +331,14 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
                 const r = reopen();
                 const c2 = ex(n.cond, { ...rowScope, vars: r.vars });
                 return { ...r, where: [...r.where, c2] };
+              },
+            }),
+        ...(through === undefined
+          ? {}
+          : {
+              throughCurrent: () => {
+                const r = through();
+                return { ...r, where: [...r.where, ex(n.cond, { ...rowScope, vars: r.vars })] };
               },
             }),
       };
@@ -536,6 +545,7 @@ function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShi
 function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scope: Scope): AggCtx {
   const at = (vars: Scope['vars']) => compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
   const reopen = ctx.reopen;
+  const through = ctx.throughCurrent;
   return {
     ...ctx,
     vars: ctx.vars.set(name, at(ctx.vars)),
@@ -544,6 +554,14 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
       : {
           reopen: () => {
             const r = reopen();
+            return { ...r, vars: r.vars.set(name, at(r.vars)) };
+          },
+        }),
+    ...(through === undefined
+      ? {}
+      : {
+          throughCurrent: () => {
+            const r = through();
             return { ...r, vars: r.vars.set(name, at(r.vars)) };
           },
         }),
