@@ -1058,6 +1058,15 @@ describe('scans, keys and Void', () => {
   test('an AggFilter in such a scan keeps its rows out of the aggregation', async () => {
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (e (ApplyScanOp PrevNonnull () ((TableAggregate (TableRange 0 1) (NA Dict[String,Boolean])))))\n    (s (AggFilter True (NA Boolean) (ApplyScanOp PrevNonnull () ((True)))))))", { rows: [[0, null, null], [1, null, null], [2, null, null]], global: [] });
   });
+  test('an AggExplode whose aggregation is a constant is that constant: no row is read', async () => {
+    await expectValue("(TableAggregate\n  (TableParallelize 3\n    (NA Struct{rows:Array[Struct{inf:Struct{`\\``:Boolean,`;`:Float64,a:Float32},g:String,value:Float32}],global:Struct{idx:Tuple[String],x:Float64}}))\n  (If\n    (AggExplode `\u202eabc` False (NA Stream[Float32]) (True))\n    (NA String)\n    (ApplyAggOp Max () ((NA String)))))", null);
+  });
+  test('a join with a TableParallelize of no literal rows computes nothing of the other side', async () => {
+    await expectValue('(TableCount (TableJoin inner 1 (TableKeyBy (idx) False (TableParallelize None (Literal Struct{rows:Array[Struct{idx:Int32}],global:Struct{}} "{\\"rows\\":[],\\"global\\":{}}"))) (TableFilter (TableRange 3 None) (Die Boolean -1 (Str "pred")))))', 0n);
+  });
+  test('a node missing by its form is NA before folding, so it can decide a closed condition', async () => {
+    await expectValue("(TableOrderBy (Drow Ay)\n  (TableFilter\n    (TableFilter\n      (TableMapRows (TableRange 10 None) (NA Struct{idx:Int32,y:String,x:Float64,row:Int32}))\n      (Die Boolean -1 (NA String)))\n    (ApplyComparisonOp EQWithNA (TableAggregate (TableRange 17 None) (NA String)) (Str \"Z\"))))", { rows: [], global: [] });
+  });
   test('a TableKeyByAndAggregate key with no fields is not evaluated (a missing key is one of missing fields)', async () => {
     await expectValue("(TableCount (TableKeyByAndAggregate None 1 (TableRange 5 None) (MakeStruct (n (ApplyAggOp Count () ()))) (Die Struct{} -1 (Str \"key\"))))", 1n);
   });

@@ -100,7 +100,8 @@ const emptyMemo = new WeakMap<IR, boolean>();
 
 /**
  * Whether a table has no rows by its form: a TableRange, TableHead or TableTail of 0, a
- * TableFilter on a constant false or missing predicate, or a node that keeps such a child empty.
+ * TableParallelize of a literal with no rows, a TableFilter on a constant false or missing
+ * predicate, or a node that keeps such a child empty.
  */
 export function staticallyEmpty(n: IR): boolean {
   return memoFold(
@@ -109,6 +110,7 @@ export function staticallyEmpty(n: IR): boolean {
     (x, kids) => {
       if ((x.kind === 'TableHead' || x.kind === 'TableTail') && x.n <= 0n) return true;
       if (x.kind === 'TableRange' && x.n <= 0) return true;
+      if (x.kind === 'TableParallelize' && noRowsLiteral(x.rowsAndGlobal)) return true;
       if (x.kind === 'TableFilter' && constantFalse(x.pred)) return true;
       if (x.kind === 'TableJoin') {
         const [l, r] = kids as [boolean, boolean];
@@ -121,6 +123,13 @@ export function staticallyEmpty(n: IR): boolean {
     },
     (x) => (isTableIR(x) ? undefined : false),
   );
+}
+
+/** A Literal struct whose rows array is empty. */
+function noRowsLiteral(n: IR): boolean {
+  if (n.kind !== 'Literal' || n.value === null || n.type.kind !== 'Struct') return false;
+  const rows = (n.value as readonly unknown[])[n.type.fields.findIndex((f) => f.name === 'rows')];
+  return Array.isArray(rows) && rows.length === 0;
 }
 
 /** The kinds of AGG_KINDS that aggregate (the others pass rows on to them). */

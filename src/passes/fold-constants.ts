@@ -23,6 +23,7 @@ import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../i
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
+import { staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export interface Folded {
@@ -93,6 +94,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
     leave: (node, ctx, results) => {
       const type = types.get(node);
+      // Missing by its form (static-missing.ts): NA, whatever it reads (nothing of it is run).
+      if (!isTableIR(node) && node.kind !== 'NA' && type !== undefined && 'kind' in type && staticallyMissing(node)) return missing(node, type, Infinity, false, false);
       let reads = Infinity;
       let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
       let stuck = false;
@@ -222,8 +225,11 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
     }
     case 'Let':
     case 'AggLet':
-    case 'RelationalLet': {
-      // A let whose body is closed and known is its body: it reads none of the bindings.
+    case 'RelationalLet':
+    case 'AggFilter':
+    case 'AggExplode': {
+      // A let whose body is closed and known is its body: it reads none of the bindings. So is
+      // an aggregation's per-row wrapper: no aggregator inside reads a row.
       const body = kids[kids.length - 1]!;
       return known(body) === undefined ? undefined : body;
     }
