@@ -227,9 +227,11 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
     case 'AggLet':
     case 'RelationalLet':
     case 'AggFilter':
-    case 'AggExplode': {
+    case 'AggExplode':
+    case 'TableAggregate': {
       // A let whose body is closed and known is its body: it reads none of the bindings. So is
-      // an aggregation's per-row wrapper: no aggregator inside reads a row.
+      // an aggregation's per-row wrapper, and an aggregation of a table: no aggregator inside
+      // reads a row (semantics.md §1: no row is read).
       const body = kids[kids.length - 1]!;
       return known(body) === undefined ? undefined : body;
     }

@@ -923,7 +923,7 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
 
 /**
  * `step` with `always` (true on every step row) added to the WHERE of each uncorrelated
- * SELECT in it. DuckDB 1.5 fails to bind some of those (one holding a subquery, or the source
+ * SELECT in it, and to the arguments of each uncorrelated table function. DuckDB 1.5 fails to bind some of those (one holding a subquery, or the source
  * of a lateral join) in the step of a recursive CTE nested in a correlated subquery ("Failed
  * to bind column reference"); one that reads the step's row binds. The step runs once per
  * iteration anyway.
@@ -932,12 +932,17 @@ function tiedToStep(step: Expr, always: Expr): Expr {
   const go = (x: unknown): unknown => {
     if (x === null || typeof x !== 'object') return x;
     if (Array.isArray(x)) return x.map(go);
-    // A correlated side of an outer join is worse: DuckDB cannot flatten it at all.
-    if ((x as From).kind === 'join' && (x as Extract<From, { kind: 'join' }>).type !== 'INNER' && (x as Extract<From, { kind: 'join' }>).type !== 'CROSS') return x;
+    // A correlated side of a FULL join is worse: DuckDB cannot flatten it at all.
+    if ((x as From).kind === 'join' && (x as Extract<From, { kind: 'join' }>).type === 'FULL') return x;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) out[k] = go(v);
     const q = out as unknown as Query;
     if (q.kind === 'select' && !readsOuter(x as Expr, '')) return { ...q, where: and([...(q.where ? [q.where] : []), always]) };
+    // So is an unnest or range whose arguments read nothing outside (a reader's take constants).
+    const f = out as unknown as From;
+    if (f.kind === 'tableFunction' && (f.name === 'unnest' || f.name === 'range') && !f.args.some((a) => readsOuter(a, ''))) {
+      return { ...f, args: f.args.map((a) => caseWhen([[always, a]])) };
+    }
     return out;
   };
   return go(step) as Expr;
