@@ -462,7 +462,7 @@ describe('§1 NULL handling', () => {
   });
 
   test('an operand missing at run time (an aggregation result) does not stop the other operand from raising', async () => {
-    await expectError('(TableAggregate (TableRange 1 None) (ApplyBinaryPrimOp Add (ApplyAggOp Min () ((NA Int32))) (Die Int32 -1 (Str "right operand"))))', 'Die', 'right operand');
+    await expectError('(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))) (ApplyBinaryPrimOp Add (ApplyAggOp Min () ((GetField idx (Ref row)))) (Die Int32 -1 (Str "right operand"))))', 'Die', 'right operand');
   });
 
   test('an operand missing at run time (a table field) does not stop the other operand from raising', async () => {
@@ -1066,6 +1066,12 @@ describe('scans, keys and Void', () => {
   });
   test('a node missing by its form is NA before folding, so it can decide a closed condition', async () => {
     await expectValue("(TableOrderBy (Drow Ay)\n  (TableFilter\n    (TableFilter\n      (TableMapRows (TableRange 10 None) (NA Struct{idx:Int32,y:String,x:Float64,row:Int32}))\n      (Die Boolean -1 (NA String)))\n    (ApplyComparisonOp EQWithNA (TableAggregate (TableRange 17 None) (NA String)) (Str \"Z\"))))", { rows: [], global: [] });
+  });
+  test('a nested AggFilter condition is not evaluated on rows the outer one drops', async () => {
+    await expectValue("(TableMapRows (TableRange 4 None) (InsertFields (Ref row) None (m (AggFilter True (NA Boolean) (AggFilter True (Die Boolean -1 (NA String)) (ApplyScanOp Max () ((GetField idx (Ref row)))))))))", { rows: [[0, null], [1, null], [2, null], [3, null]], global: [] });
+  });
+  test('Min, Max and PrevNonnull of a value missing by its form are missing: no row is read', async () => {
+    await expectValue("(TableFilter\n  (TableFilter\n    (TableMapGlobals\n      (TableAggregateByKey (TableRange 1 None) (NA Struct{y:Boolean,``:Int32}))\n      (NA Struct{key:Int32}))\n    (ArrayRef 1 (Literal Array[Boolean] \"[]\") (I32 -65537)))\n  (ApplyComparisonOp EQWithNA\n    (TableAggregate (TableRange 17 None) (ApplyAggOp PrevNonnull () ((NA String))))\n    (Str \"' \ud83c\udf89\\n \")))", { rows: [], global: [null] });
   });
   test('a TableKeyByAndAggregate key with no fields is not evaluated (a missing key is one of missing fields)', async () => {
     await expectValue("(TableCount (TableKeyByAndAggregate None 1 (TableRange 5 None) (MakeStruct (n (ApplyAggOp Count () ()))) (Die Struct{} -1 (Str \"key\"))))", 1n);

@@ -37,8 +37,12 @@ const STRICT_IN: ReadonlyMap<string, readonly number[]> = new Map([
   ['CollectDistributedArray', [0]],
 ]);
 
-/** StreamZip (missing with any of its streams), aggregation wrappers (with their body) and TableAggregate (with its query). */
-const ZIP_AND_AGG: ReadonlySet<string> = new Set(['StreamZip', 'AggArrayPerElement', 'AggFilter', 'AggExplode', 'TableAggregate']);
+/**
+ * StreamZip (missing with any of its streams), aggregation wrappers (with their body),
+ * TableAggregate (with its query), and aggregators that skip missing values (with their value).
+ */
+const ZIP_AND_AGG: ReadonlySet<string> = new Set(['StreamZip', 'AggArrayPerElement', 'AggFilter', 'AggExplode', 'TableAggregate', 'ApplyAggOp', 'ApplyScanOp']);
+const SKIP_MISSING: ReadonlySet<string> = new Set(['Min', 'Max', 'PrevNonnull']);
 
 const LETS: ReadonlySet<string> = new Set(['Let', 'AggLet', 'RelationalLet']);
 /** Other kinds whose missingness by form follows from their children's. */
@@ -68,6 +72,8 @@ export function staticallyMissing(n: IR): boolean {
       if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
       // No array seen and no length given, or a missing length (semantics.md §5).
       if (x.kind === 'AggArrayPerElement') return kids.length === 3 ? kids[2]! : kids[0]!;
+      // Min, Max and PrevNonnull skip missing values: of one missing by its form, missing.
+      if (x.kind === 'ApplyAggOp' || x.kind === 'ApplyScanOp') return SKIP_MISSING.has(x.op) && kids[x.initArgs.length] === true;
       // A zip is missing when one of its streams is (its last child is the body).
       if (x.kind === 'StreamZip') return kids.slice(0, -1).some((k) => k);
       // An aggregation's per-row wrappers are their body.

@@ -318,7 +318,13 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       const ctx = n.isScan ? scope.scan : scope.agg;
       if (ctx === undefined) throw new InternalError('AggFilter outside an aggregation');
       const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
-      const c = condition(em, n.cond, rowScope);
+      // A row an outer filter drops evaluates nothing of this one (DuckDB evaluates every
+      // conjunct of an AND, and reorders WHERE conjuncts).
+      const after = (prior: readonly Expr[], cond: Expr): Expr => {
+        const p = and(prior);
+        return p === undefined ? cond : caseWhen([[p, cond]]);
+      };
+      const c = after(ctx.filters, condition(em, n.cond, rowScope));
       const reopen = ctx.reopen;
       const through = ctx.throughCurrent;
       const inner: AggCtx = {
@@ -330,7 +336,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
               reopen: () => {
                 const r = reopen();
                 const c2 = ex(n.cond, { ...rowScope, vars: r.vars });
-                return { ...r, where: [...r.where, c2] };
+                return { ...r, where: [...r.where, after(r.where, c2)] };
               },
             }),
         ...(through === undefined
@@ -338,7 +344,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
           : {
               throughCurrent: () => {
                 const r = through();
-                return { ...r, where: [...r.where, ex(n.cond, { ...rowScope, vars: r.vars })] };
+                return { ...r, where: [...r.where, after(r.where, ex(n.cond, { ...rowScope, vars: r.vars }))] };
               },
             }),
       };
