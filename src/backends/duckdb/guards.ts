@@ -12,7 +12,7 @@
 // on rows the original never reached. A guard is only ever false where the branch is not
 // taken, so no value changes. Runs before the lambda pass.
 
-import { boundNames, mapChildren, readsOuter, type Expr, type From, type Query, type Select } from './sql.js';
+import { boundNames, mapChildren, mapSelect, readsOuter, type Expr, type From, type Query, type Select } from './sql.js';
 
 export function guardBranches(q: Query): Query {
   return query(q);
@@ -30,17 +30,7 @@ function query(q: Query): Query {
 }
 
 function select(s: Select): Select {
-  const e = (x: Expr): Expr => expr(x, []);
-  return {
-    ...s,
-    ...(s.from === undefined ? {} : { from: from(s.from) }),
-    columns: s.columns.map((c) => ({ ...c, expr: e(c.expr) })),
-    ...(s.where ? { where: e(s.where) } : {}),
-    ...(s.groupBy ? { groupBy: s.groupBy.map(e) } : {}),
-    ...(s.having ? { having: e(s.having) } : {}),
-    ...(s.qualify ? { qualify: e(s.qualify) } : {}),
-    ...(s.orderBy ? { orderBy: s.orderBy.map((o) => ({ ...o, expr: e(o.expr) })) } : {}),
-  };
+  return mapSelect(s, (x) => expr(x, []), from);
 }
 
 function from(f: From): From {

@@ -9,7 +9,7 @@
 // The derived table may read outer columns (DuckDB correlates it); the lambda now reads only e.
 // Recursion follows the SQL tree, whose expression depth the caller bounds.
 
-import { forChildren, mapChildren, type Expr, type From, type Query, type Select } from './sql.js';
+import { forChildren, mapChildren, mapSelect, type Expr, type From, type Query, type Select } from './sql.js';
 
 interface Level {
   /** FROM aliases of this query. */
@@ -51,17 +51,7 @@ function query(q: Query): Query {
 function select(s: Select): Select {
   const from = s.from === undefined ? undefined : fromItem(s.from);
   const level = levelOf(from);
-  const e = (x: Expr): Expr => expr(x, level, new Set());
-  return {
-    ...s,
-    ...(from === undefined ? {} : { from }),
-    columns: s.columns.map((c) => ({ ...c, expr: e(c.expr) })),
-    ...(s.where ? { where: e(s.where) } : {}),
-    ...(s.groupBy ? { groupBy: s.groupBy.map(e) } : {}),
-    ...(s.having ? { having: e(s.having) } : {}),
-    ...(s.qualify ? { qualify: e(s.qualify) } : {}),
-    ...(s.orderBy ? { orderBy: s.orderBy.map((o) => ({ ...o, expr: e(o.expr) })) } : {}),
-  };
+  return mapSelect(s, (x) => expr(x, level, new Set()), () => from!);
 }
 
 function fromItem(f: From): From {

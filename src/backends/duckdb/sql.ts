@@ -347,3 +347,17 @@ export function mapChildren(x: Expr, f: (c: Expr) => Expr): Expr {
       return { ...x, body: f(x.body) };
   }
 }
+
+/** `s` with `e` applied to each of its expressions and `from` to its FROM. */
+export function mapSelect(s: Select, e: (x: Expr) => Expr, from: (f: From) => From): Select {
+  return {
+    ...s,
+    ...(s.from === undefined ? {} : { from: from(s.from) }),
+    columns: s.columns.map((c) => ({ ...c, expr: e(c.expr) })),
+    ...(s.where ? { where: e(s.where) } : {}),
+    ...(s.groupBy ? { groupBy: s.groupBy.map(e) } : {}),
+    ...(s.having ? { having: e(s.having) } : {}),
+    ...(s.qualify ? { qualify: e(s.qualify) } : {}),
+    ...(s.orderBy ? { orderBy: s.orderBy.map((o) => ({ ...o, expr: e(o.expr) })) } : {}),
+  };
+}
