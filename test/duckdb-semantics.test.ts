@@ -1073,6 +1073,12 @@ describe('scans, keys and Void', () => {
   test('Min, Max and PrevNonnull of a value missing by its form are missing: no row is read', async () => {
     await expectValue("(TableFilter\n  (TableFilter\n    (TableMapGlobals\n      (TableAggregateByKey (TableRange 1 None) (NA Struct{y:Boolean,``:Int32}))\n      (NA Struct{key:Int32}))\n    (ArrayRef 1 (Literal Array[Boolean] \"[]\") (I32 -65537)))\n  (ApplyComparisonOp EQWithNA\n    (TableAggregate (TableRange 17 None) (ApplyAggOp PrevNonnull () ((NA String))))\n    (Str \"' \ud83c\udf89\\n \")))", { rows: [], global: [null] });
   });
+  test('TableHead computes every row of its child (SQL computes the table under a LIMIT in batches)', async () => {
+    await expectError("(TableHead 1 (TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (z (ArrayRef -1 (MakeArray Array[Int32] (I32 1) (I32 2)) (GetField idx (Ref row)))))))", 'ArrayIndexOutOfBounds');
+  });
+  test('a StreamFold over a missing stream evaluates no zero', async () => {
+    await expectValue("(StreamFold z row\n  (ToStream True\n    (TableAggregate\n      (TableFilter (TableRange 2 2) (NA Boolean))\n      (ApplyAggOp PrevNonnull () ((Literal Set[Int32] \"[-893652351,0]\")))))\n  (StreamFold acc idx\n    (ToStream False\n      (Literal Array[Dict[Int64,String]] \"[[{\\\"key\\\":9007199254740992,\\\"value\\\":\\\"\\\\\\\\u0041\\\"}],null,[{\\\"key\\\":-6105285026271635095,\\\"value\\\":\\\"\u00e9;\u65e5\\\\\\\\\\\"},{\\\"key\\\":9007199254740993,\\\"value\\\":\\\"\u200b\\\"},{\\\"key\\\":4011668683595104878,\\\"value\\\":\\\"bab\\\\\\\\\\\"}]]\"))\n    (NA Int64)\n    (If (Die Boolean 17 (NA String)) (Ref acc) (NA Int64)))\n  (NA Int64))", null);
+  });
   test('a TableKeyByAndAggregate key with no fields is not evaluated (a missing key is one of missing fields)', async () => {
     await expectValue("(TableCount (TableKeyByAndAggregate None 1 (TableRange 5 None) (MakeStruct (n (ApplyAggOp Count () ()))) (Die Struct{} -1 (Str \"key\"))))", 1n);
   });

@@ -843,8 +843,9 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
       const x = em.fresh('_x');
       const body = stepAt(col(a), widen ? cast(col(x), scalarType('INTEGER')) : col(x));
       if (!containsSubquery(body)) {
-        const list = widen ? cast(s, { kind: 'listType', element: repType(accT) }) : s;
-        return call('list_reduce', [list, lambda([a, x], body), zero]);
+        const reduce = (l: Expr): Expr => call('list_reduce', [widen ? cast(l, { kind: 'listType', element: repType(accT) }) : l, lambda([a, x], body), zero]);
+        // (A zero that is not a constant is computed only for a present stream, semantics.md §1.)
+        return isLiteral(zero) ? reduce(s) : em.share(s, (l) => caseWhen([[isNull(l), nullOf(accT)]], reduce(l)));
       }
     }
   }

@@ -310,12 +310,11 @@ export function tableOps(deps: Deps) {
             },
             *rows() {
               if (head) {
-                let i = 0n;
-                if (i >= n) return;
-                for (const row of t.rows()) {
-                  yield row;
-                  if (++i >= n) return;
-                }
+                // No rows wanted: the child's are not computed. Otherwise they all are, as a SQL
+                // engine computes a table before its LIMIT (semantics.md §7).
+                if (n === 0n) return;
+                const all = [...t.rows()];
+                yield* all.slice(0, Number(n < BigInt(all.length) ? n : BigInt(all.length)));
               } else {
                 // No rows wanted: the child's are not computed (semantics.md §7).
                 if (n === 0n) return;
