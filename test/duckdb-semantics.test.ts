@@ -1079,6 +1079,9 @@ describe('scans, keys and Void', () => {
   test('a StreamFold over a missing stream evaluates no zero', async () => {
     await expectValue("(StreamFold z row\n  (ToStream True\n    (TableAggregate\n      (TableFilter (TableRange 2 2) (NA Boolean))\n      (ApplyAggOp PrevNonnull () ((Literal Set[Int32] \"[-893652351,0]\")))))\n  (StreamFold acc idx\n    (ToStream False\n      (Literal Array[Dict[Int64,String]] \"[[{\\\"key\\\":9007199254740992,\\\"value\\\":\\\"\\\\\\\\u0041\\\"}],null,[{\\\"key\\\":-6105285026271635095,\\\"value\\\":\\\"\u00e9;\u65e5\\\\\\\\\\\"},{\\\"key\\\":9007199254740993,\\\"value\\\":\\\"\u200b\\\"},{\\\"key\\\":4011668683595104878,\\\"value\\\":\\\"bab\\\\\\\\\\\"}]]\"))\n    (NA Int64)\n    (If (Die Boolean 17 (NA String)) (Ref acc) (NA Int64)))\n  (NA Int64))", null);
   });
+  test("a scan's arguments are evaluated on every row, also when it sits in a branch the row does not take", async () => {
+    await expectError("(TableMapRows\n  (TableRange 10 None)\n  (InsertFields\n    (Ref row)\n    None\n    (y\n      (If (ApplyScanOp Min () ((True))) (NA Int64) (ApplyScanOp Max () ((Cast Int64 (F64 1e+300))))))\n    (i (NA Struct{}))\n    (x\n      (AggExplode Struct True\n        (NA Stream[String])\n        (ApplyScanOp Max () ((GetField a (MakeStruct (a (F64 -3.793959738686681e-10))))))))))", 'CastOutOfRange');
+  });
   test('a TableKeyByAndAggregate key with no fields is not evaluated (a missing key is one of missing fields)', async () => {
     await expectValue("(TableCount (TableKeyByAndAggregate None 1 (TableRange 5 None) (MakeStruct (n (ApplyAggOp Count () ()))) (Die Struct{} -1 (Str \"key\"))))", 1n);
   });

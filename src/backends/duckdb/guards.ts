@@ -57,7 +57,7 @@ function expr(x: Expr, guards: readonly Expr[]): Expr {
     }
     case 'subquery': {
       const inner = query(x.query);
-      if (guards.length === 0 || !readsOuter(x, '')) return { ...x, query: inner };
+      if (guards.length === 0 || x.always || !readsOuter(x, '')) return { ...x, query: inner };
       // (Not a guard that names something the subquery binds: it would read that instead.)
       const bound = boundNames(inner);
       const usable = guards.filter((g) => !mentions(g, bound));

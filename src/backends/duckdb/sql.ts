@@ -82,7 +82,8 @@ export type Expr =
   | { readonly kind: 'isDistinct'; readonly left: Expr; readonly right: Expr; readonly not: boolean }
   /** With no items this prints as FALSE (TRUE when `not`): `x IN ()` does not parse in DuckDB. */
   | { readonly kind: 'in'; readonly operand: Expr; readonly items: readonly Expr[]; readonly not: boolean }
-  | { readonly kind: 'subquery'; readonly query: Query }
+  /** `always`: per-row work of an aggregation, computed whatever branch it sits in (guards.ts). */
+  | { readonly kind: 'subquery'; readonly query: Query; readonly always?: boolean }
   | { readonly kind: 'exists'; readonly query: Query; readonly not: boolean }
   | { readonly kind: 'lambda'; readonly params: readonly string[]; readonly body: Expr };
 

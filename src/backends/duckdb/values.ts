@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, readsOuter } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -308,7 +308,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         const seqs = n.seqArgs.map((a) => ex(a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }));
         const e = aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), before, t());
         const where = and(r.where);
-        return subquery({ kind: 'select', columns: [{ expr: e }], from: r.from, ...(where ? { where } : {}), grandTotal: true });
+        return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: e }], from: r.from, ...(where ? { where } : {}), grandTotal: true }, always: true };
       }
       const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
       const seqs = n.seqArgs.map((a) => ex(a, rowScope));
@@ -350,12 +350,14 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       };
       return val(n.agg, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
     }
+    // Their subqueries are per-row work of the aggregation around them: computed for every row,
+    // whatever branch of the value they sit in (semantics.md §5).
     case 'AggExplode':
-      return aggExplode(em, n, scope);
+      return always(aggExplode(em, n, scope));
     case 'AggGroupBy':
-      return aggGroupBy(em, n, scope);
+      return always(aggGroupBy(em, n, scope));
     case 'AggArrayPerElement':
-      return aggArrayPerElement(em, n, scope);
+      return always(aggArrayPerElement(em, n, scope));
     case 'Apply':
       return applyFunction(em, n, n.args.map((a) => ex(a)), n.args.map((a) => em.typeOf(a)));
     case 'Die': {
@@ -1116,6 +1118,12 @@ const presentLiteral = (e: Expr): boolean =>
 
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
+
+/** `e` with its outermost subqueries marked `always` (not guarded by the branches around). */
+function always(e: Expr): Expr {
+  if (e.kind === 'subquery') return { ...e, always: true };
+  return mapChildren(e, always);
+}
 
 /**
  * `ordered(x)`, an ordered aggregate of `x` that returns one of its values: DuckDB's ordered
