@@ -1,11 +1,12 @@
 // Depth and size: deep programs must parse, check and print without a stack overflow, and
 // deeper than the documented limit gives a diagnostic, never a RangeError.
 
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../src/diagnostics/diagnostic.js';
 import { equalIR } from '../src/ir/equal.js';
 import { printIR } from '../src/ir/print.js';
-import { countNodes, maxDepth } from '../src/ir/walk.js';
+import { countNodes, maxDepth, nestingDepth } from '../src/ir/walk.js';
 import { MAX_NESTING, parse } from '../src/parse/index.js';
 import { typecheck } from '../src/passes/typecheck.js';
 import { interpret } from '../src/backends/interpret/index.js';
@@ -27,6 +28,24 @@ describe('deep programs', () => {
     expect(maxDepth(ir)).toBeGreaterThan(10_000);
     expect(info.types.get(ir)).toEqual({ kind: 'Int32' });
   });
+
+  test("nesting depth counts a Let's bindings as levels (each scopes the rest)", () => {
+    const bindings = Array.from({ length: 5_000 }, (_x, i) => `eval v${i}`).join(' ');
+    const values = Array.from({ length: 5_000 }, (_x, i) => (i === 0 ? '(I32 1)' : `(Ref v${i - 1})`)).join(' ');
+    const ir = parse(`(Let ${bindings} ${values} (Ref v4999))`);
+    expect(maxDepth(ir)).toBe(2);
+    expect(nestingDepth(ir)).toBe(5_002);
+  });
+
+  test('a Let of 5,000 bindings, each reading the one before, runs from the CLI (in the big-stack worker)', async () => {
+    const bindings = Array.from({ length: 5_000 }, (_x, i) => `eval v${i}`).join(' ');
+    const values = Array.from({ length: 5_000 }, (_x, i) => (i === 0 ? '(I32 1)' : `(ApplyBinaryPrimOp Add (Ref v${i - 1}) (I32 1))`)).join(' ');
+    // (The built CLI: the worker runs dist/.)
+    const r = spawnSync(process.execPath, ['bin/irc.js', 'run', '-'], { input: `(Let ${bindings} ${values} (Ref v4999))`, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('5000');
+  }, 60_000);
 
   test('a 10,000-deep Add chain parses, type-checks and prints', () => {
     const { ir } = roundTrip(addChain(10_000));

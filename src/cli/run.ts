@@ -8,7 +8,7 @@ import { prepareSources } from '../backends/interpret/read.js';
 import { performWrites, type Write } from '../backends/interpret/write.js';
 import { compileProgram, describeSources, formatSql, runDuckDB, sqlDepth } from '../backends/duckdb/index.js';
 import { UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { forEachNode, maxDepth } from '../ir/walk.js';
+import { forEachNode, nestingDepth } from '../ir/walk.js';
 import type { IR, Span } from '../ir/nodes.js';
 import { parse } from '../parse/index.js';
 import { formatJson, formatTable } from './output.js';
@@ -40,7 +40,7 @@ export const DUCKDB_MAX_SQL_DEPTH = 200;
 
 export async function runJob(text: string, job: Job, where: { inThread?: boolean } = {}): Promise<JobResult> {
   const ir = parse(text);
-  if (!where.inThread && maxDepth(ir) > IN_THREAD_DEPTH) return runInWorker(text, job);
+  if (!where.inThread && nestingDepth(ir) > IN_THREAD_DEPTH) return runInWorker(text, job);
   if (job.kind === 'sql') return { out: await compileText(ir, job.db), notes: [] };
   return run(ir, job.options);
 }

@@ -97,3 +97,11 @@ export function maxDepth(root: IR): number {
   });
   return d + 1;
 }
+
+/**
+ * Depth as the compilers nest it: a `Let`'s binding i (and its body, after the last) sits i
+ * levels below it, since each binding scopes the rest.
+ */
+export function nestingDepth(root: IR): number {
+  return memoFold<number>(root, new WeakMap(), (n, kids) => 1 + kids.reduce((m, d, i) => Math.max(m, d + (n.kind === 'Let' ? i : 0)), 0));
+}
