@@ -1306,7 +1306,7 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
 function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggExplode outside an aggregation');
-  if (ctx.reopen === undefined) return unsupported(n, 'AggExplode here (inside AggGroupBy)');
+  if (ctx.reopen === undefined) return unsupported(n, 'AggExplode here');
   const reopen = ctx.reopen;
   const open = () => {
     const r = reopen();
@@ -1332,7 +1332,7 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
 function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArrayPerElement' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggArrayPerElement outside an aggregation');
-  if (ctx.reopen === undefined) return unsupported(n, 'AggArrayPerElement here (inside AggGroupBy)');
+  if (ctx.reopen === undefined) return unsupported(n, 'AggArrayPerElement here');
   const reopen = ctx.reopen;
   const outT = em.typeOf(n);
   const arrT = em.typeOf(n.a);
