@@ -23,7 +23,7 @@ import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../i
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
-import { staticallyMissing } from './static-missing.js';
+import { fieldWrittenOut, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export interface Folded {
@@ -37,9 +37,10 @@ export interface Folded {
   readonly raisesWhole: ReadonlySet<IR>;
   /**
    * Closed value expressions that run a table query (and hold no float inside a container:
-   * `floatInside`): hoisted, evaluated once before the rest of the program, whether or not the place they stand in is reached (spec: nested relational
-   * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
-   * uncorrelated subquery once, up front, in the same way.
+   * `floatInside`): hoisted, evaluated once before the rest of the program, whether or not the
+   * place they stand in is reached (spec: nested relational nodes that depend on no row or loop
+   * variable are hoisted). A SQL engine runs such an uncorrelated subquery once, up front, in
+   * the same way.
    */
   readonly hoisted: ReadonlySet<IR>;
 }
@@ -86,6 +87,14 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   const raisesWhole = new Set<IR>();
   const hoisted = new Set<IR>();
   const resolveDepth = new Map<IR, number>();
+  const collectionRaises = (c: IR): boolean => {
+    try {
+      evaluate({ kind: 'ToArray', a: c } as ValueIR);
+      return false;
+    } catch (e) {
+      return isRuntimeError(e);
+    }
+  };
   const out = fold<Ctx, Out>(root, { env: emptyEnv<number>(), depth: 0 }, {
     enter: (node, i, ctx) => {
       resolveDepth.set(node, ctx.depth);
@@ -118,19 +127,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
       } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
       const closed = reads >= ctx.depth && !opaque;
-      const collectionRaises = (c: IR): boolean => {
-        try {
-          evaluate({ kind: 'ToArray', a: c } as ValueIR);
-          return false;
-        } catch (e) {
-          return isRuntimeError(e);
-        }
-      };
 
       // A field of a struct written out whose value is a constant is that constant (the other
       // fields are not needed: semantics.md §1).
-      const field = fieldWrittenOut(node, results[0]?.ir);
-      if (field !== undefined) {
+      const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir);
+      if (field !== undefined && field !== null) {
         const v = constantValue(field);
         if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
       }
@@ -196,16 +197,6 @@ function literalOf(r: Out): IR {
  * arguments: the arguments left (maybe none). A let with a known body: the body. Undefined
  * when nothing reduces.
  */
-/** For GetField (GetTupleElement) of a MakeStruct (MakeTuple): the field's node. */
-function fieldWrittenOut(n: IR, o: IR | undefined): IR | undefined {
-  if (n.kind === 'GetField' && o?.kind === 'MakeStruct') return o.fields.find((f) => f.name === n.name)?.value;
-  if (n.kind === 'GetTupleElement' && o?.kind === 'MakeTuple') {
-    const i = o.indices.indexOf(n.index);
-    return i < 0 ? undefined : o.values[i];
-  }
-  return undefined;
-}
-
 function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
   const known = (r: Out): Value | undefined => (r.state === 'known' ? r.value : undefined);
   switch (n.kind) {

@@ -67,7 +67,7 @@ export function staticallyMissing(n: IR): boolean {
       // Missing when the struct they start from is.
       if (x.kind === 'InsertFields' || x.kind === 'SelectFields') return kids[0]!;
       // An aggregation whose result is missing by its form reads no rows.
-      if (x.kind === 'TableAggregate' || x.kind === 'StreamAgg') if (kids[1]) return true;
+      if ((x.kind === 'TableAggregate' || x.kind === 'StreamAgg') && kids[1]) return true;
       const strictIn = STRICT_IN.get(x.kind);
       if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
       // No array seen and no length given, or a missing length (semantics.md §5).
@@ -95,8 +95,12 @@ export function staticallyMissing(n: IR): boolean {
  * field is a missing value inside a Literal; undefined otherwise.
  */
 function fieldOf(x: IR): IR | null | undefined {
+  return x.kind === 'GetField' || x.kind === 'GetTupleElement' ? fieldWrittenOut(x, x.o) : undefined;
+}
+
+/** As `fieldOf`, with `o` (the struct, maybe already rewritten) in place of `x`'s own. */
+export function fieldWrittenOut(x: IR, o: IR): IR | null | undefined {
   if (x.kind !== 'GetField' && x.kind !== 'GetTupleElement') return undefined;
-  const o = x.o;
   const key = x.kind === 'GetField' ? x.name : x.index;
   if (o.kind === 'MakeStruct' && x.kind === 'GetField') return o.fields.find((f) => f.name === key)?.value;
   if (o.kind === 'MakeTuple' && x.kind === 'GetTupleElement') {

@@ -555,14 +555,15 @@ export class Emitter {
         const child = rn?.rel ?? child0;
         const o = this.open(child);
         const vars = scope.vars.set('row', o.row).set('global', child.global);
-        const reopen =
-          rn === undefined
-            ? undefined
-            : () => {
-                const o2 = this.open(child);
-                const before = binary('<', col(rn.col, o2.alias), col(rn.col, o.alias));
-                return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [before], order: o2.order };
-              };
+        // The rows before this one, or through it (`before` keeps those before).
+        const rows = (rnCol: string, through: boolean) => {
+          const o2 = this.open(child);
+          const before = binary('<', col(rnCol, o2.alias), col(rnCol, o.alias));
+          const where = through ? binary('<=', col(rnCol, o2.alias), col(rnCol, o.alias)) : before;
+          return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [where], order: o2.order, before };
+        };
+        const reopen = rn === undefined ? undefined : () => rows(rn.col, false);
+        const throughCurrent = rn === undefined ? undefined : () => rows(rn.col, true);
         // DuckDB cannot decorrelate a window beside the correlated subqueries of the other scans
         // either: once the rows are numbered, every scan reads the rows before by number.
         const windows: SelectItem[] = [];
@@ -574,15 +575,7 @@ export class Emitter {
           windows.push({ expr: e, alias: name });
           return col(name, o.alias);
         };
-        const throughCurrent =
-          rn === undefined
-            ? undefined
-            : () => {
-                const o2 = this.open(child);
-                const at = binary('<=', col(rn.col, o2.alias), col(rn.col, o.alias));
-                return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [at], order: o2.order, before: binary('<', col(rn.col, o2.alias), col(rn.col, o.alias)) };
-              };
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true, ...(throughCurrent ? { throughCurrent } : {}) } : { collect }) };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen && throughCurrent ? { reopen, throughCurrent, noWindows: true } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         // The scans' windows, computed in a projection below under the same alias.
         const below: Opened =

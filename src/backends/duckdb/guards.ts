@@ -12,38 +12,19 @@
 // on rows the original never reached. A guard is only ever false where the branch is not
 // taken, so no value changes. Runs before the lambda pass.
 
-import { boundNames, mapChildren, mapSelect, readsOuter, type Expr, type From, type Query, type Select } from './sql.js';
+import { boundNames, mapChildren, mapFrom, mapQuery, mapSelect, readsOuter, type Expr, type From, type Query, type Select } from './sql.js';
 
 export function guardBranches(q: Query): Query {
   return query(q);
 }
 
 function query(q: Query): Query {
-  switch (q.kind) {
-    case 'select':
-      return select(q);
-    case 'unionAll':
-      return { ...q, queries: q.queries.map(query) };
-    case 'with':
-      return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: query(c.query) })), body: query(q.body) };
-  }
+  return mapQuery(q, select);
 }
 
 function select(s: Select): Select {
-  return mapSelect(s, (x) => expr(x, []), from);
-}
-
-function from(f: From): From {
-  switch (f.kind) {
-    case 'tableRef':
-      return f;
-    case 'tableFunction':
-      return { ...f, args: f.args.map((a) => expr(a, [])) };
-    case 'subqueryFrom':
-      return { ...f, query: query(f.query) };
-    case 'join':
-      return { ...f, left: from(f.left), right: from(f.right), ...(f.on ? { on: expr(f.on, []) } : {}) };
-  }
+  const e = (x: Expr): Expr => expr(x, []);
+  return mapSelect(s, e, (f) => mapFrom(f, e, query));
 }
 
 /** Rewrites `x`; `guards` are the conditions (safe to copy) under which `x` is reached. */

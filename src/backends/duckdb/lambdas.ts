@@ -9,7 +9,7 @@
 // The derived table may read outer columns (DuckDB correlates it); the lambda now reads only e.
 // Recursion follows the SQL tree, whose expression depth the caller bounds.
 
-import { forChildren, mapChildren, mapSelect, type Expr, type From, type Query, type Select } from './sql.js';
+import { forChildren, mapChildren, mapFrom, mapQuery, mapSelect, type Expr, type From, type Query, type Select } from './sql.js';
 
 interface Level {
   /** FROM aliases of this query. */
@@ -24,7 +24,25 @@ let cteColumns = new Map<string, readonly string[]>();
 
 export function fixLambdas(q: Query): Query {
   cteColumns = new Map();
+  collectCtes(q);
   return query(q);
+}
+
+/** Every CTE's column names, from its column list or its SELECT's aliases. */
+function collectCtes(root: Query): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const w = x as Query;
+    if (w.kind === 'with') {
+      for (const c of w.ctes) {
+        const names = c.columns ?? outputNames(c.query);
+        if (names !== undefined) cteColumns.set(c.name, names);
+      }
+    }
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
 }
 
 function outputNames(q: Query): readonly string[] | undefined {
@@ -34,18 +52,7 @@ function outputNames(q: Query): readonly string[] | undefined {
 }
 
 function query(q: Query): Query {
-  switch (q.kind) {
-    case 'select':
-      return select(q);
-    case 'unionAll':
-      return { ...q, queries: q.queries.map(query) };
-    case 'with':
-      for (const c of q.ctes) {
-        const names = c.columns ?? outputNames(c.query);
-        if (names !== undefined) cteColumns.set(c.name, names);
-      }
-      return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: query(c.query) })), body: query(q.body) };
-  }
+  return mapQuery(q, select);
 }
 
 function select(s: Select): Select {
@@ -55,18 +62,9 @@ function select(s: Select): Select {
 }
 
 function fromItem(f: From): From {
-  switch (f.kind) {
-    case 'tableRef':
-      return f;
-    case 'tableFunction':
-      // Arguments see the outer query and earlier FROM items, not lambda-safe columns: a lambda
-      // here gets no local level.
-      return { ...f, args: f.args.map((a) => expr(a, { aliases: new Set(), names: new Set() }, new Set())) };
-    case 'subqueryFrom':
-      return { ...f, query: query(f.query) };
-    case 'join':
-      return { ...f, left: fromItem(f.left), right: fromItem(f.right) };
-  }
+  // Table function arguments and ON conditions see the outer query and other FROM items, not
+  // lambda-safe columns: a lambda there gets no local level.
+  return mapFrom(f, (a) => expr(a, { aliases: new Set(), names: new Set() }, new Set()), query);
 }
 
 function levelOf(f: From | undefined): Level {

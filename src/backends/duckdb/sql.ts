@@ -362,3 +362,29 @@ export function mapSelect(s: Select, e: (x: Expr) => Expr, from: (f: From) => Fr
     ...(s.orderBy ? { orderBy: s.orderBy.map((o) => ({ ...o, expr: e(o.expr) })) } : {}),
   };
 }
+
+/** `q` with `select` applied to each SELECT it is made of (through UNION ALL and WITH). */
+export function mapQuery(q: Query, select: (s: Select) => Select): Query {
+  switch (q.kind) {
+    case 'select':
+      return select(q);
+    case 'unionAll':
+      return { ...q, queries: q.queries.map((x) => mapQuery(x, select)) };
+    case 'with':
+      return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: mapQuery(c.query, select) })), body: mapQuery(q.body, select) };
+  }
+}
+
+/** `f` with `e` applied to its expressions (arguments, ON) and `query` to its subqueries. */
+export function mapFrom(f: From, e: (x: Expr) => Expr, query: (q: Query) => Query): From {
+  switch (f.kind) {
+    case 'tableRef':
+      return f;
+    case 'tableFunction':
+      return { ...f, args: f.args.map(e) };
+    case 'subqueryFrom':
+      return { ...f, query: query(f.query) };
+    case 'join':
+      return { ...f, left: mapFrom(f.left, e, query), right: mapFrom(f.right, e, query), ...(f.on ? { on: e(f.on) } : {}) };
+  }
+}

@@ -3,7 +3,7 @@
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
-import { fieldIndex, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
+import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
@@ -325,28 +325,10 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         return p === undefined ? cond : caseWhen([[p, cond]]);
       };
       const c = after(ctx.filters, condition(em, n.cond, rowScope));
-      const reopen = ctx.reopen;
-      const through = ctx.throughCurrent;
       const inner: AggCtx = {
         ...ctx,
         filters: [...ctx.filters, c],
-        ...(reopen === undefined
-          ? {}
-          : {
-              reopen: () => {
-                const r = reopen();
-                const c2 = ex(n.cond, { ...rowScope, vars: r.vars });
-                return { ...r, where: [...r.where, after(r.where, c2)] };
-              },
-            }),
-        ...(through === undefined
-          ? {}
-          : {
-              throughCurrent: () => {
-                const r = through();
-                return { ...r, where: [...r.where, after(r.where, ex(n.cond, { ...rowScope, vars: r.vars }))] };
-              },
-            }),
+        ...rereading(ctx, (r) => ({ where: [...r.where, after(r.where, ex(n.cond, { ...rowScope, vars: r.vars }))] })),
       };
       return val(n.agg, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
     }
@@ -552,27 +534,15 @@ function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShi
 /** A per-row binding in an aggregation (AggLet, Let agg): also bound in every reopened copy. */
 function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scope: Scope): AggCtx {
   const at = (vars: Scope['vars']) => compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
-  const reopen = ctx.reopen;
-  const through = ctx.throughCurrent;
+  return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars)) })) };
+}
+
+/** `ctx`'s ways of reading rows again (`reopen`, `throughCurrent`), each changed by `f`. */
+function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Expr[] }) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen' | 'throughCurrent'> {
+  const { reopen, throughCurrent } = ctx;
   return {
-    ...ctx,
-    vars: ctx.vars.set(name, at(ctx.vars)),
-    ...(reopen === undefined
-      ? {}
-      : {
-          reopen: () => {
-            const r = reopen();
-            return { ...r, vars: r.vars.set(name, at(r.vars)) };
-          },
-        }),
-    ...(through === undefined
-      ? {}
-      : {
-          throughCurrent: () => {
-            const r = through();
-            return { ...r, vars: r.vars.set(name, at(r.vars)) };
-          },
-        }),
+    ...(reopen === undefined ? {} : { reopen: () => { const r = reopen(); return { ...r, ...f(r) }; } }),
+    ...(throughCurrent === undefined ? {} : { throughCurrent: () => { const r = throughCurrent(); return { ...r, ...f(r) }; } }),
   };
 }
 
@@ -1134,8 +1104,6 @@ function keepingSign(ordered: (e: Expr) => Expr, x: Expr, float: boolean): Expr 
   return float ? caseWhen([[ordered(call('signbit', [x])), unary('-', call('abs', [v]))]], v) : v;
 }
 
-const isFloat = (t: Type): boolean => t.kind === 'Float32' || t.kind === 'Float64';
-
 function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], seqs0: readonly Expr[], seqTs: readonly Type[], ctx: AggCtx, t: Type): Expr {
   const filter = and(ctx.filters);
   // A constant ORDER BY is an error in DuckDB (and orders nothing).
@@ -1204,7 +1172,7 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
     }
     case 'PrevNonnull':
       if (ctx.window) return call('list_extract', [agg('list', [x], { extraFilter: notNull(x) }), big(-1n)]);
-      return keepingSign((e) => agg('last', [e], { orderBy: order, extraFilter: notNull(x) }), x, isFloat(t) && order !== undefined && order.length > 0);
+      return keepingSign((e) => agg('last', [e], { orderBy: order, extraFilter: notNull(x) }), x, isFloating(t) && order !== undefined && order.length > 0);
   }
 }
 
