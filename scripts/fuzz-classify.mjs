@@ -20,7 +20,7 @@ for (let batch = 0; batch * 1000 < total; batch++) {
       counts.skipped++;
       continue;
     }
-    const { verdict, reason } = classify(interpretOutcome(ir), await backendOutcome(backend, ir));
+    const { verdict, reason } = classify(interpretOutcome(ir), await backendOutcome(backend, ir), ir);
     counts[verdict]++;
     if (verdict === 'wrong') appendFileSync('wrong-programs.txt', `--- seed ${seed}: ${reason}\n${printIR(ir)}\n`);
   }

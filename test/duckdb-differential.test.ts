@@ -34,7 +34,7 @@ const ONCE_WRONG = "(TableMapRows\n  (TableRange 10 None)\n  (InsertFields\n    
 describe('DuckDB backend vs the interpreter', () => {
   test('a program that once gave a wrong result (scans inside folds, in a map that replaces the key)', async () => {
     const ir = parse(ONCE_WRONG);
-    expect(sameResult(interpretOutcome(ir), await backendOutcome(backend, ir), 'failure')).toBeNull();
+    expect(sameResult(interpretOutcome(ir), await backendOutcome(backend, ir), 'failure', ir)).toBeNull();
   });
 
   test('a program past the time limit is interrupted (a failure, not a hang), and the connection goes on', async () => {
@@ -60,7 +60,7 @@ describe('DuckDB backend vs the interpreter', () => {
         counts.skipped++;
         continue;
       }
-      const { verdict, reason } = classify(interpretOutcome(ir), await backendOutcome(backend, ir));
+      const { verdict, reason } = classify(interpretOutcome(ir), await backendOutcome(backend, ir), ir);
       if (verdict === 'same') counts.same++;
       else if (verdict === 'rejected') counts.duckdbFailed++;
       else if (verdict === 'oneSided') counts.parity++;

@@ -4,6 +4,7 @@
 
 import fc from 'fast-check';
 import { interpret, RuntimeError, type Result, type RuntimeErrorClass } from '../backends/interpret/index.js';
+import { withLibmNudge } from '../backends/interpret/ops.js';
 import { children } from '../ir/children.js';
 import { forEachNode } from '../ir/walk.js';
 import type { IR, Kind } from '../ir/nodes.js';
@@ -130,8 +131,12 @@ export function usesExcluded(ir: IR, exclude: readonly Kind[] = defaultExclude):
  * stop: `same` (by `sameResult` with error classes lenient), `oneSided` (exactly one side raised
  * a user error), `rejected` (the backend refused the program with a diagnostic) or `wrong`.
  */
-export function classify(expected: Outcome, actual: Outcome): { readonly verdict: 'same' | 'oneSided' | 'rejected' | 'wrong'; readonly reason: string | null } {
-  const reason = sameResult(expected, actual, 'failure');
+export function classify(
+  expected: Outcome,
+  actual: Outcome,
+  ir?: IR,
+): { readonly verdict: 'same' | 'oneSided' | 'rejected' | 'wrong'; readonly reason: string | null } {
+  const reason = sameResult(expected, actual, 'failure', ir);
   if (reason === null) return { verdict: 'same', reason };
   if (actual.kind === 'crash' && actual.message.startsWith('UserError:')) return { verdict: 'rejected', reason };
   const oneSided = (expected.kind === 'error') !== (actual.kind === 'error') && expected.kind !== 'crash' && actual.kind !== 'crash';
@@ -153,7 +158,16 @@ export const interpreterBackend: Backend = { name: 'interpret', run: (ir) => int
  * - Errors: both must raise a RuntimeError; with `classes: 'exact'` of the same class. Messages
  *   are not compared. A crash (any other exception) never agrees.
  */
-export function sameResult(a: Outcome, b: Outcome, classes: 'exact' | 'failure' = 'exact'): string | null {
+export function sameResult(a: Outcome, b: Outcome, classes: 'exact' | 'failure' = 'exact', ir?: IR): string | null {
+  const reason = compareOutcomes(a, b, classes, []);
+  if (reason === null || ir === undefined || (a.kind !== 'value' && a.kind !== 'table')) return reason;
+  // Floats that differ may be a last-ulp libm difference the program magnified: measure how far
+  // the interpreter's own result moves when every libm result moves one ulp, and allow that.
+  const alts = [withLibmNudge(1, () => interpretOutcome(ir)), withLibmNudge(-1, () => interpretOutcome(ir))];
+  return compareOutcomes(a, b, classes, alts) === null ? null : reason;
+}
+
+function compareOutcomes(a: Outcome, b: Outcome, classes: 'exact' | 'failure', alts: readonly Outcome[]): string | null {
   if (a.kind === 'crash') return `interpreter crashed: ${a.message}`;
   if (b.kind === 'crash') return `backend crashed: ${b.message}`;
   if (a.kind === 'error' || b.kind === 'error') {
@@ -165,16 +179,17 @@ export function sameResult(a: Outcome, b: Outcome, classes: 'exact' | 'failure' 
   if (a.kind !== b.kind) return `backend gave a ${b.kind}, expected a ${a.kind}`;
   if (a.kind === 'value' && b.kind === 'value') {
     if (isTableType(a.type) || isTableType(b.type) || !typeEqual(a.type, b.type)) return 'result types differ';
-    return diff(a.type, a.value, b.value, 'result');
+    return diff(a.type, a.value, b.value, 'result', alts.flatMap((o) => (o.kind === 'value' ? [o.value] : [])));
   }
   if (a.kind === 'table' && b.kind === 'table') {
     if (!isTableType(a.type) || !isTableType(b.type) || !tableTypeEqual(a.type, b.type)) return 'table types differ';
     if (a.rows.length !== b.rows.length) return `${b.rows.length} rows, expected ${a.rows.length}`;
+    const altTables = alts.flatMap((o) => (o.kind === 'table' && o.rows.length === a.rows.length ? [o] : []));
     for (let i = 0; i < a.rows.length; i++) {
-      const d = diff(a.type.row, a.rows[i]!, b.rows[i]!, `row ${i}`);
+      const d = diff(a.type.row, a.rows[i]!, b.rows[i]!, `row ${i}`, altTables.map((o) => o.rows[i]!));
       if (d) return d;
     }
-    return diff(a.type.global, a.global, b.global, 'global');
+    return diff(a.type.global, a.global, b.global, 'global', altTables.map((o) => o.global));
   }
   return 'unreachable';
 }
@@ -194,10 +209,13 @@ export function describeOutcome(o: Outcome): string {
 
 const TOLERANCE = 1e-9;
 
-function floatsAgree(x: number, y: number): boolean {
+/** `alts`: the expected value with libm results nudged; how far they move widens the tolerance. */
+function floatsAgree(x: number, y: number, alts: readonly Value[]): boolean {
   if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
   if (!Number.isFinite(x) || !Number.isFinite(y)) return x === y;
-  return Math.abs(x - y) <= TOLERANCE * Math.max(1, Math.abs(x), Math.abs(y));
+  let slack = 0;
+  for (const alt of alts) if (typeof alt === 'number') slack = Math.max(slack, Number.isFinite(alt) ? Math.abs(alt - x) : Infinity);
+  return Math.abs(x - y) <= TOLERANCE * Math.max(1, Math.abs(x), Math.abs(y)) + slack;
 }
 
 function show(v: Value): string {
@@ -209,8 +227,11 @@ function show(v: Value): string {
   return String(v);
 }
 
-/** The first difference between `x` (expected) and `y`, located by `at`; null when equal. */
-function diff(t: Type, x: Value, y: Value, at: string): string | null {
+/**
+ * The first difference between `x` (expected) and `y`, located by `at`; null when equal. `alts`
+ * are values of the same place in nudged reruns (see `floatsAgree`).
+ */
+function diff(t: Type, x: Value, y: Value, at: string, alts: readonly Value[]): string | null {
   if (x === null || y === null) return x === y ? null : `${at}: ${show(y)}, expected ${show(x)}`;
   const differ = () => `${at}: ${show(y)}, expected ${show(x)}`;
   switch (t.kind) {
@@ -222,7 +243,7 @@ function diff(t: Type, x: Value, y: Value, at: string): string | null {
       return typeof y === 'bigint' && x === y ? null : differ();
     case 'Float32':
     case 'Float64':
-      return typeof y === 'number' && floatsAgree(x as number, y) ? null : differ();
+      return typeof y === 'number' && floatsAgree(x as number, y, alts) ? null : differ();
     case 'Void':
       return differ();
     case 'Array':
@@ -244,7 +265,8 @@ function diff(t: Type, x: Value, y: Value, at: string): string | null {
       }
       for (let i = 0; i < xs.length; i++) {
         const et = elementAt(t, i);
-        const d = diff(et, xs[i]!, ys[i]!, t.kind === 'Struct' ? `${at}.${t.fields[i]!.name}` : `${at}[${i}]`);
+        const at2 = t.kind === 'Struct' ? `${at}.${t.fields[i]!.name}` : `${at}[${i}]`;
+        const d = diff(et, xs[i]!, ys[i]!, at2, alts.flatMap((v) => (Array.isArray(v) && v.length === xs.length ? [v[i]!] : [])));
         if (d) return d;
       }
       return null;
@@ -305,7 +327,7 @@ export async function checkBackend(backend: Backend, options: CheckOptions = {})
     }
     const expected = interpretOutcome(ir);
     const actual = await backendOutcome(backend, ir);
-    const reason = sameResult(expected, actual, classes);
+    const reason = sameResult(expected, actual, classes, ir);
     if (reason !== null) {
       failed = true;
       return false;
@@ -337,7 +359,7 @@ export async function checkBackend(backend: Backend, options: CheckOptions = {})
     const expected = interpretOutcome(ir);
     const actual = await backendOutcome(backend, ir);
     mismatches.push({
-      reason: sameResult(expected, actual, classes) ?? 'flaky: the outcomes agreed when rerun',
+      reason: sameResult(expected, actual, classes, ir) ?? 'flaky: the outcomes agreed when rerun',
       program: printIR(ir),
       ir,
       expected,

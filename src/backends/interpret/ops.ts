@@ -379,6 +379,35 @@ const float2 =
   (f: (x: number, y: number) => number): FnImpl =>
   (_types, args) =>
     f(args[0] as number, args[1] as number);
+
+// Math libraries differ in the last bit of transcendental results (V8's exp and DuckDB's can
+// differ by one ulp), and a program can magnify that (tan near a pole). The harness measures how
+// far: it reruns a program with every such result moved one ulp each way (semantics.md §9).
+let libmNudge: 0 | 1 | -1 = 0;
+const bits = new Float64Array(1);
+const word = new BigInt64Array(bits.buffer);
+
+/** Runs `f` with every libm result (not 0, not infinite, not NaN) one ulp up (1) or down (-1). */
+export function withLibmNudge<T>(direction: 1 | -1, f: () => T): T {
+  const before = libmNudge;
+  libmNudge = direction;
+  try {
+    return f();
+  } finally {
+    libmNudge = before;
+  }
+}
+
+function nudged(r: number): number {
+  if (libmNudge === 0 || r === 0 || !Number.isFinite(r)) return r;
+  bits[0] = r;
+  // For a negative double, adding 1 to the bits moves it down.
+  word[0] += BigInt(r > 0 ? libmNudge : -libmNudge);
+  return bits[0]!;
+}
+
+const libm1 = (f: (x: number) => number): FnImpl => float1((x) => nudged(f(x)));
+const libm2 = (f: (x: number, y: number) => number): FnImpl => float2((x, y) => nudged(f(x, y)));
 const conversion =
   (to: Type): FnImpl =>
   (types, args) =>
@@ -386,12 +415,12 @@ const conversion =
 
 /** Every function of src/ir/functions.ts; arguments are never missing here. */
 const fnTable: Record<FnName, FnImpl> = {
-  exp: float1(Math.exp),
-  log: float1(Math.log),
-  log10: float1(Math.log10),
-  log2: float1(Math.log2),
+  exp: libm1(Math.exp),
+  log: libm1(Math.log),
+  log10: libm1(Math.log10),
+  log2: libm1(Math.log2),
   sqrt: float1(Math.sqrt),
-  pow: float2(pow),
+  pow: libm2(pow),
   abs: (types, args) => abs(numericKind(types[0]!, 'abs'), args[0]!),
   sign: (types, args) => sign(numericKind(types[0]!, 'sign'), args[0]!),
   floor: float1(Math.floor),
@@ -405,20 +434,20 @@ const fnTable: Record<FnName, FnImpl> = {
   min: (types, args) => (compareValues(types[0]!, args[1]!, args[0]!) < 0 ? args[1]! : args[0]!),
   max: (types, args) => (compareValues(types[0]!, args[1]!, args[0]!) > 0 ? args[1]! : args[0]!),
   mod: (types, args) => mod(numericKind(types[0]!, 'mod'), args[0]!, args[1]!),
-  sin: float1(Math.sin),
-  cos: float1(Math.cos),
-  tan: float1(Math.tan),
-  asin: float1(Math.asin),
-  acos: float1(Math.acos),
-  atan: float1(Math.atan),
-  atan2: float2(Math.atan2),
-  sinh: float1(Math.sinh),
-  cosh: float1(Math.cosh),
-  tanh: float1(Math.tanh),
-  log1p: float1(Math.log1p),
-  expm1: float1(Math.expm1),
-  sigmoid: float1(sigmoid),
-  softplus: float1(softplus),
+  sin: libm1(Math.sin),
+  cos: libm1(Math.cos),
+  tan: libm1(Math.tan),
+  asin: libm1(Math.asin),
+  acos: libm1(Math.acos),
+  atan: libm1(Math.atan),
+  atan2: libm2(Math.atan2),
+  sinh: libm1(Math.sinh),
+  cosh: libm1(Math.cosh),
+  tanh: libm1(Math.tanh),
+  log1p: libm1(Math.log1p),
+  expm1: libm1(Math.expm1),
+  sigmoid: libm1(sigmoid),
+  softplus: libm1(softplus),
 };
 
 /** `Apply fn args` with the arguments' types; missing when any argument is missing. */
