@@ -1125,6 +1125,12 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
   test('a lambda whose list reads an outer column and whose body reads a local one', async () => {
     await expectValue("(TableAggregate\n  (TableOrderBy () (TableRange 5 None))\n  (ApplyBinaryPrimOp RoundToNegInfDivide\n    (TableAggregate (TableRange 10 None) (NA Float32))\n    (Switch\n      (AggFilter False (NA Boolean) (NA Int32))\n      (NA Float32)\n      (ApplyAggOp PrevNonnull () ((NA Float32)))\n      (TableAggregate (TableRange 2 None) (NA Float32))\n      (NA Float32))))", null);
   });
+  test('a correlated TableHead/TableTail of 1,000,000 rows or more (DuckDB rewrites ORDER BY + LIMIT to arg_min, which caps n)', async () => {
+    const per = (head: string) => `(ToArray (StreamMap x ${range(0, 3)} (GetField rows (TableCollect (${head} (TableFilter (TableRange 5 1) (ApplyComparisonOp LT (GetField idx (Ref row)) (Ref x))))))))`;
+    await expectValue(per('TableHead 4611686018427387904'), [[], [[0]], [[0], [1]]]);
+    await expectValue(per('TableTail 2000000'), [[], [[0]], [[0], [1]]]);
+    await expectValue(per('TableTail 1'), [[], [[0]], [[1]]]);
+  });
   test('an aggregate of AggGroupBy inside a subquery of its value', async () => {
     await expectValue("(StreamAgg b\n  (ToStream False (Literal Array[Boolean] \"[true,false,true]\"))\n  (AggGroupBy False\n    (Let eval `\u200b` (Str \"{}\") (TableAggregate (TableKeyBy () False 1 (TableRange 5 2)) (I32 -65537)))\n    (ArrayRef -1\n      (ToArray (ToStream False (Literal Array[String] \"[]\")))\n      (ApplyAggOp Min () ((TableAggregate (TableRange 1 2) (NA Int32)))))))", [[-65537, null]]);
   });

@@ -619,12 +619,19 @@ export class Emitter {
         const o = this.open(child);
         const p = this.project(o, this.rowFields(o.row, type.row));
         const tail = n.kind === 'TableTail';
+        const orderBy = tail ? o.order.map(reverse) : o.order;
+        const count: Expr = { kind: 'number', type: 'BIGINT', value: n.n < 0n ? 0n : n.n };
+        // DuckDB 1.5 decorrelates a correlated ORDER BY + LIMIT into arg_min(..., n), which
+        // rejects n >= 1,000,000; a row_number filter it does not recognize keeps the rows.
+        const cut: Partial<Select> =
+          !scope.closed && n.n >= 1_000_000n
+            ? { qualify: { kind: 'isDistinct', left: binary('<=', { kind: 'window', call: call('row_number', []), partitionBy: [], orderBy }, count), right: TRUE, not: true } }
+            : { orderBy, limit: count };
         const q: Select = {
           kind: 'select',
           columns: p.columns,
           from: o.from,
-          orderBy: tail ? o.order.map(reverse) : o.order,
-          limit: { kind: 'number', type: 'BIGINT', value: n.n < 0n ? 0n : n.n },
+          ...cut,
           ...(n.n < 0n ? { where: binary('=', this.raise(n, 'InvalidArgument', `${n.kind} of a negative count ${n.n}`, { kind: 'Boolean' }), TRUE) } : {}),
         };
         return this.rel(scope, q, p.cols, p.hidden, p.order, child.global, type);
