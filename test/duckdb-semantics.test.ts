@@ -1131,6 +1131,12 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
     await expectValue(per('TableTail 2000000'), [[], [[0]], [[0], [1]]]);
     await expectValue(per('TableTail 1'), [[], [[0]], [[1]]]);
   });
+  test('an outer TableJoin whose side reads an enclosing row, and one in a fold step with a literal side', async () => {
+    // "Unsupported join type for flattening correlated subquery"; "Failed to bind column reference".
+    const rows = [[[1, 10n], [3, 30n], [null, 5n]], [[0, null], [1, 10n], [3, 30n], [null, 5n]], [[0, null], [1, 10n], [3, 30n], [null, 5n]]];
+    await expectValue("(ToArray (StreamMap x (StreamRange -1 False (I32 0) (I32 3) (I32 1))\n  (GetField rows (TableCollect\n    (TableJoin outer 1\n      (TableFilter (TableRange 4 1) (ApplyComparisonOp LT (GetField idx (Ref row)) (Ref x)))\n      (TableKeyBy (k) False\n        (TableParallelize None\n          (Literal Struct{rows:Array[Struct{k:Int32,v:Int64}],global:Struct{}} \"{\\\"rows\\\":[{\\\"k\\\":1,\\\"v\\\":10},{\\\"k\\\":3,\\\"v\\\":30},{\\\"k\\\":null,\\\"v\\\":5}],\\\"global\\\":{}}\"))))))))", rows);
+    await expectValue("(StreamFold `trailing ` b\n  (StreamDrop\n    (ToStream False (Literal Array[Float64] \"[1e-310]\"))\n    (Cast Int32 (F64 3.141592653589793)))\n  (NA Struct{})\n  (TableAggregate\n    (TableJoin outer 1\n      (TableRange 2 2)\n      (TableKeyBy (agg g) False 1\n        (TableParallelize None\n          (NA Struct{rows:Array[Struct{g:Boolean,agg:Int32,g_1:Int64,i:Int32}],global:Struct{}}))))\n    (ApplyAggOp PrevNonnull () ((Ref `trailing `)))))", null);
+  });
   test('an aggregate of AggGroupBy inside a subquery of its value', async () => {
     await expectValue("(StreamAgg b\n  (ToStream False (Literal Array[Boolean] \"[true,false,true]\"))\n  (AggGroupBy False\n    (Let eval `\u200b` (Str \"{}\") (TableAggregate (TableKeyBy () False 1 (TableRange 5 2)) (I32 -65537)))\n    (ArrayRef -1\n      (ToArray (ToStream False (Literal Array[String] \"[]\")))\n      (ApplyAggOp Min () ((TableAggregate (TableRange 1 2) (NA Int32)))))))", [[-65537, null]]);
   });

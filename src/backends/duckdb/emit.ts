@@ -879,6 +879,16 @@ export class Emitter {
     const lg = this.spread(l.global, lt.global);
     const rg = this.spread(r.global, rt.global);
     const global = vstruct([...lg.fields, ...rg.fields]);
+    if (joinType === 'FULL' && !scope.closed) {
+      // DuckDB 1.5 cannot decorrelate a FULL join whose sides read an outer row (the step of a
+      // recursive CTE ties them to its row, tiedToStep), nor bind a lateral join in a side of
+      // one there. A LEFT join and the right rows no left row matched are the same rows.
+      const unmatched: Select = { kind: 'select', columns, from: { ...from, type: 'RIGHT' }, where: { kind: 'isNull', operand: col(leftMark, lo.alias), not: false } };
+      const both: Query = { kind: 'unionAll', queries: [{ kind: 'select', columns, from: { ...from, type: 'LEFT' } }, unmatched] };
+      const a = this.fresh('j');
+      const all: Select = { kind: 'select', columns: [...cols, ...hidden].map((c) => ({ expr: col(c, a), alias: c })), from: { kind: 'subqueryFrom', query: both, alias: { name: a } } };
+      return this.rel(scope, all, cols, hidden, order, global, type);
+    }
     return this.rel(scope, { kind: 'select', columns, from }, cols, hidden, order, global, type);
   }
 
