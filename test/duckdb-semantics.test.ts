@@ -1055,6 +1055,32 @@ describe('scans, keys and Void', () => {
   test('a scan read by row number (its argument holds a subquery) still evaluates its arguments on the last row', async () => {
     await expectError("(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (s (ApplyScanOp Sum () ((ArrayRef -1 (StreamAgg x (ToStream False (Literal Array[Int64] \"[5]\")) (ApplyAggOp Collect () ((Ref x)))) (GetField idx (Ref row)))))))))", 'ArrayIndexOutOfBounds');
   });
+  test('scan aggregations over other rows (AggGroupBy, AggArrayPerElement, AggExplode) aggregate the rows before', async () => {
+    await expectValue("(TableMapRows (TableRange 4 None)\n  (InsertFields (Ref row) None\n    (g (AggGroupBy True (ApplyBinaryPrimOp RoundToNegInfDivide (GetField idx (Ref row)) (I32 2)) (ApplyScanOp Count () ())))\n    (p (AggArrayPerElement e j True False\n         (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 10))\n         (ApplyBinaryPrimOp Add (Cast Int64 (Ref j)) (ApplyScanOp Sum () ((Cast Int64 (Ref e)))))))\n    (x (AggExplode e True (ToStream False (MakeArray Array[Int32] (GetField idx (Ref row)) (GetField idx (Ref row))))\n         (ApplyScanOp Collect () ((Ref e)))))))", {
+      rows: [
+        [0, [], null, []],
+        [1, [[0, 1n]], [0n, 11n], [0, 0]],
+        [2, [[0, 2n]], [1n, 21n], [0, 0, 1, 1]],
+        [3, [[0, 2n], [1, 1n]], [3n, 31n], [0, 0, 1, 1, 2, 2]],
+      ],
+      global: [],
+    });
+  });
+  test('... and evaluate their per-row parts on the current row too, the last row included', async () => {
+    const scan = (field: string) => `(TableCollect (TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (s ${field}))))`;
+    const last = (then: string, other: string) => `(If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 2)) ${then} ${other})`;
+    // A group key.
+    await expectError(scan(`(AggGroupBy True ${last('(Die Int32 -1 (Str "key"))', '(I32 0)')} (ApplyScanOp Count () ()))`), 'Die', 'key');
+    // An exploded array.
+    await expectError(scan(`(AggExplode e True (ToStream False ${last('(Die Array[Int32] -1 (Str "array"))', '(MakeArray Array[Int32] (I32 1))')}) (ApplyScanOp Count () ()))`), 'Die', 'array');
+    // A per-element array of another length, and an element's argument on the first row.
+    await expectError(scan(`(AggArrayPerElement e j True False ${last('(MakeArray Array[Int32] (I32 1) (I32 2))', '(MakeArray Array[Int32] (I32 1))')} (ApplyScanOp Count () ()))`), 'InvalidArgument');
+    await expectError(
+      scan(`(AggArrayPerElement e j True False (MakeArray Array[Int32] (I32 1)) (ApplyScanOp Sum () ((If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 0)) (Die Int64 -1 (Str "element")) (I64 1)))))`),
+      'Die',
+      'element',
+    );
+  });
   test('an AggFilter in such a scan keeps its rows out of the aggregation', async () => {
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (e (ApplyScanOp PrevNonnull () ((TableAggregate (TableRange 0 1) (NA Dict[String,Boolean])))))\n    (s (AggFilter True (NA Boolean) (ApplyScanOp PrevNonnull () ((True)))))))", { rows: [[0, null, null], [1, null, null], [2, null, null]], global: [] });
   });

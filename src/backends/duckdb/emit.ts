@@ -88,18 +88,17 @@ interface AggCtx {
   /** Scans: window functions over the preceding rows. */
   readonly window: boolean;
   /** A fresh copy of the same rows, for aggregations over other rows (AggExplode). */
-  readonly reopen?: () => { from: From; vars: Vars; where: readonly Expr[]; order: readonly OrderItem[] };
+  /**
+   * In a scan, the rows up to and including the current one, with `before` the condition that
+   * keeps those before it: a scan aggregates the rows before, but evaluates every per-row part
+   * on the current row too (semantics.md §5), so it raises as the interpreter's does.
+   */
+  readonly reopen?: () => Reopened;
   /**
    * Scans that DuckDB cannot run as window functions (their arguments hold a subquery, or the
    * rows are a correlated subquery): aggregate the rows before through `reopen` instead.
    */
   readonly noWindows?: boolean;
-  /**
-   * For such scans: the rows up to and including the current one, and the condition that keeps
-   * those before it. A scan aggregates the rows before, but evaluates its arguments on the
-   * current row too (semantics.md §5), so they raise as the interpreter's do.
-   */
-  readonly throughCurrent?: () => { from: From; vars: Vars; where: readonly Expr[]; order: readonly OrderItem[]; before: Expr };
   /** Conditions that keep rows out of the aggregates, unlike `filters` not out of their arguments. */
   readonly excludes?: readonly Expr[];
   /**
@@ -108,6 +107,15 @@ interface AggCtx {
    * reads an aggregate reads a column, not an aggregate at the wrong query level.
    */
   readonly collect?: (e: Expr) => Expr;
+}
+
+/** A fresh copy of an aggregation's rows (`AggCtx.reopen`). */
+export interface Reopened {
+  readonly from: From;
+  readonly vars: Vars;
+  readonly where: readonly Expr[];
+  readonly order: readonly OrderItem[];
+  readonly before?: Expr;
 }
 
 interface Scope {
@@ -555,15 +563,14 @@ export class Emitter {
         const child = rn?.rel ?? child0;
         const o = this.open(child);
         const vars = scope.vars.set('row', o.row).set('global', child.global);
-        // The rows before this one, or through it (`before` keeps those before).
-        const rows = (rnCol: string, through: boolean) => {
+        // The rows through this one (`before` keeps those before it).
+        const rows = (rnCol: string): Reopened => {
           const o2 = this.open(child);
           const before = binary('<', col(rnCol, o2.alias), col(rnCol, o.alias));
-          const where = through ? binary('<=', col(rnCol, o2.alias), col(rnCol, o.alias)) : before;
+          const where = binary('<=', col(rnCol, o2.alias), col(rnCol, o.alias));
           return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where: [where], order: o2.order, before };
         };
-        const reopen = rn === undefined ? undefined : () => rows(rn.col, false);
-        const throughCurrent = rn === undefined ? undefined : () => rows(rn.col, true);
+        const reopen = rn === undefined ? undefined : () => rows(rn.col);
         // DuckDB cannot decorrelate a window beside the correlated subqueries of the other scans
         // either: once the rows are numbered, every scan reads the rows before by number.
         const windows: SelectItem[] = [];
@@ -575,7 +582,7 @@ export class Emitter {
           windows.push({ expr: e, alias: name });
           return col(name, o.alias);
         };
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen && throughCurrent ? { reopen, throughCurrent, noWindows: true } : { collect }) };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         // The scans' windows, computed in a projection below under the same alias.
         const below: Opened =

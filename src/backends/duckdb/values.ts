@@ -6,7 +6,7 @@ import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '..
 import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
-import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Scope, type Val } from './emit.js';
+import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Reopened, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing, presentByForm } from '../../passes/static-missing.js';
 import { memoFold } from '../../ir/walk.js';
@@ -303,8 +303,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       if (ctx.window && ctx.noWindows && ctx.reopen) {
         // The rows before this one, as a correlated subquery (no window function); the
         // arguments are evaluated on this row too.
-        const r = ctx.throughCurrent ? ctx.throughCurrent() : { ...ctx.reopen(), before: undefined };
-        const before: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, ...(r.before ? { excludes: [r.before] } : {}) };
+        const r = ctx.reopen();
+        const before: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, excludes: beforeOnly(r) };
         const seqs = n.seqArgs.map((a) => ex(a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }));
         const e = aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), before, t());
         const where = and(r.where);
@@ -537,13 +537,15 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
   return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars)) })) };
 }
 
-/** `ctx`'s ways of reading rows again (`reopen`, `throughCurrent`), each changed by `f`. */
-function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Expr[] }) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen' | 'throughCurrent'> {
-  const { reopen, throughCurrent } = ctx;
-  return {
-    ...(reopen === undefined ? {} : { reopen: () => { const r = reopen(); return { ...r, ...f(r) }; } }),
-    ...(throughCurrent === undefined ? {} : { throughCurrent: () => { const r = throughCurrent(); return { ...r, ...f(r) }; } }),
-  };
+/** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
+function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Expr[] }) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen'> {
+  const { reopen } = ctx;
+  return reopen === undefined ? {} : { reopen: () => { const r = reopen(); return { ...r, ...f(r) }; } };
+}
+
+/** The aggregates over reopened rows count only those a scan has passed (`Reopened.before`). */
+function beforeOnly(r: Reopened): readonly Expr[] {
+  return r.before === undefined ? [] : [r.before];
 }
 
 // ---- Let ----------------------------------------------------------------------------------------
@@ -1283,10 +1285,10 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     const arr = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order);
     const u = em.fresh('x');
     const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
-    return { from, vars: r.vars.set(n.name, col('e', u)), where: r.where, order: [...r.order, { expr: col('i', u), desc: false }] };
+    return { ...r, from, vars: r.vars.set(n.name, col('e', u)), order: [...r.order, { expr: col('i', u), desc: false }] };
   };
   const first = open();
-  const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
+  const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open, excludes: beforeOnly(first) };
   return aggregateQuery(em, inner, first.from, and(first.where), (c) =>
     em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
   );
@@ -1305,6 +1307,8 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   const outT = em.typeOf(n);
   const arrT = em.typeOf(n.a);
   const arrayAt = (vars: Scope['vars']): Expr => em.toExpr(compileValue(em, n.a, { ...scope, vars, agg: undefined, scan: undefined, closed: false }), arrT);
+  // A scan's rows run through the current one (`Reopened.before`): its array counts in the
+  // length check, as the interpreter's update of that row checks it, but not in the result.
   const overRows = (build: (r: ReturnType<typeof reopen>, a: Expr) => { expr: Expr; where?: Expr[] }): Expr => {
     const r = reopen();
     const a = arrayAt(r.vars);
@@ -1314,21 +1318,27 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   };
   const len = (a: Expr): Expr => call('len', [a]);
   const given = n.knownLength === null ? undefined : em.toExpr(compileValue(em, n.knownLength, { ...scope, agg: undefined, scan: undefined }), TInt32);
-  const firstLength = overRows((r, a) => ({ expr: call('first', [anchored(len(a), r.order)], { orderBy: r.order.filter((o) => !isLiteral(o.expr)) }) }));
-  const lengths = (f: 'min' | 'max') => overRows((r, a) => ({ expr: call(f, [anchored(len(a), r.order)]) }));
-  return em.share(given === undefined ? firstLength : cast(given, scalarType('BIGINT')), (L) => {
+  const firstLength = (passedOnly: boolean) =>
+    overRows((r, a) => {
+      const f = passedOnly && r.before !== undefined ? { filter: r.before } : {};
+      return { expr: call('first', [anchored(len(a), r.order)], { orderBy: r.order.filter((o) => !isLiteral(o.expr)), ...f }) };
+    });
+  const lengths = (f: 'min' | 'max', passedOnly: boolean) =>
+    overRows((r, a) => ({ expr: call(f, [anchored(len(a), r.order)], passedOnly && r.before !== undefined ? { filter: r.before } : {}) }));
+  const inScan = n.isScan && given === undefined;
+  return em.shareAll([given === undefined ? firstLength(false) : cast(given, scalarType('BIGINT')), ...(inScan ? [firstLength(true)] : [])], ([L, passedL]) => {
     // Compared outside the aggregates: an aggregate reading only L would belong to L's query.
-    const bad = given === undefined ? binary('OR', binary('<>', lengths('min'), L), binary('<>', lengths('max'), L)) : binary('>', lengths('max'), L);
+    const bad = given === undefined ? binary('OR', binary('<>', lengths('min', false), L!), binary('<>', lengths('max', false), L!)) : binary('>', lengths('max', true), L!);
     const pos = em.fresh('p');
     const j = col('j', pos);
     // The rows whose array has position j, each with its j-th element.
     const atJ = () => {
       const r = reopen();
       const a = arrayAt(r.vars);
-      return { from: r.from, vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), where: [...r.where, notNull(a), binary('>', len(a), j)], order: r.order };
+      return { ...r, vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), where: [...r.where, notNull(a), binary('>', len(a), j)] };
     };
     const r = atJ();
-    const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ };
+    const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ, excludes: beforeOnly(r) };
     const perPosition = aggregateQuery(em, inner, r.from, and(r.where), (c) =>
       em.toExpr(
         compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }),
@@ -1338,14 +1348,17 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     const positions: Select = {
       kind: 'select',
       columns: [{ expr: call('coalesce', [call('list', [perPosition], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)]) }],
-      from: { kind: 'tableFunction', name: 'range', args: [L], alias: { name: pos, columns: ['j'] } },
+      from: { kind: 'tableFunction', name: 'range', args: [L!], alias: { name: pos, columns: ['j'] } },
     };
+    // With no array before the current row a scan's result is missing, but the current row's
+    // elements are still aggregated (per-row work, which guards.ts leaves unguarded).
     return caseWhen(
       [
-        [isNull(L), nullOf(outT)],
+        [isNull(L!), nullOf(outT)],
         [bad, em.raise(n, 'InvalidArgument', 'AggArrayPerElement over arrays of different lengths', outT)],
+        ...(passedL === undefined ? [] : ([[isNull(passedL), nullOf(outT)]] as [Expr, Expr][])),
       ],
-      subquery(positions),
+      { kind: 'subquery', query: positions, ...(passedL === undefined ? {} : { always: true }) },
     );
   });
 }
@@ -1367,6 +1380,7 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
     filters: [],
     order: r.order,
     window: false,
+    excludes: beforeOnly(r),
     collect: (e) => {
       const name = `a${items.length}`;
       items.push({ expr: e, alias: name });
@@ -1381,7 +1395,9 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
   const v = em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false }), dt.value);
   const where = and(r.where);
-  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key] };
+  // In a scan, a key only the current row has is not a group yet.
+  const passed: Partial<Select> = r.before === undefined ? {} : { having: binary('>', call('count', [{ kind: 'star' }], { filter: r.before }), big(0n)) };
+  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key], ...passed };
   const entries: Select = {
     kind: 'select',
     columns: [
