@@ -50,8 +50,8 @@ export type Evaluate = (n: ValueIR) => Value;
 /** Whether an exception thrown by `Evaluate` is a run-time error of the program. */
 export type IsRuntimeError = (e: unknown) => boolean;
 
-/** Never evaluated at compile time: tables, reads and writes, and what the interpreter cannot run alone. */
-const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWrite', 'CollectDistributedArray']);
+/** Never evaluated at compile time: tables, writes, and Grad/Gradient (rewritten by the differentiation pass first). */
+const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWrite']);
 /** Value nodes the SQL backend compiles to subqueries. */
 const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 /** A StreamRange longer than this is not run at compile time. */
