@@ -18,7 +18,7 @@
 // bodies of binders (a StreamMap's body runs inside the StreamMap's evaluation).
 
 import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
-import { withChildren } from '../ir/children.js';
+import { children, withChildren } from '../ir/children.js';
 import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -57,8 +57,14 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 /** A StreamRange longer than this is not run at compile time. */
 const MAX_RANGE = 100_000;
 
+/** A variable: the depth of its binder, and for a `Let` eval binding the bound expression. */
+interface Binding {
+  readonly depth: number;
+  readonly value?: IR;
+}
+
 interface Ctx {
-  readonly env: Env<number>;
+  readonly env: Env<Binding>;
   readonly depth: number;
 }
 interface Out {
@@ -87,6 +93,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   const raisesWhole = new Set<IR>();
   const hoisted = new Set<IR>();
   const resolveDepth = new Map<IR, number>();
+  // Let-bound expressions known to be a scalar or missing: a Ref to one is that constant, as
+  // an engine propagates a constant through a let (semantics.md §1).
+  const knownScalars = new Map<IR, Out>();
   const collectionRaises = (c: IR): boolean => {
     try {
       evaluate({ kind: 'ToArray', a: c } as ValueIR);
@@ -95,90 +104,108 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e);
     }
   };
-  const out = fold<Ctx, Out>(root, { env: emptyEnv<number>(), depth: 0 }, {
+  const out = fold<Ctx, Out>(root, { env: emptyEnv<Binding>(), depth: 0 }, {
     enter: (node, i, ctx) => {
       resolveDepth.set(node, ctx.depth);
-      const resolve = (binder: IR, _b: Bind): number => resolveDepth.get(binder) ?? ctx.depth;
+      const resolve = (binder: IR, b: Bind, scope: string): Binding => {
+        const depth = resolveDepth.get(binder) ?? ctx.depth;
+        if (binder.kind !== 'Let' || scope !== 'eval' || b.source.of !== 'type') return { depth };
+        return { depth, value: children(binder)[b.source.child] };
+      };
       return { env: childEnv(node, i, ctx.env, resolve), depth: ctx.depth + 1 };
     },
     leave: (node, ctx, results) => {
-      const type = types.get(node);
-      // Missing by its form (static-missing.ts): NA, whatever it reads (nothing of it is run).
-      if (!isTableIR(node) && node.kind !== 'NA' && type !== undefined && 'kind' in type && staticallyMissing(node)) return missing(node, type, Infinity, false, false);
-      let reads = Infinity;
-      let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
-      let stuck = false;
-      let tables = isTableIR(node);
-      for (const r of results) {
-        reads = Math.min(reads, r.reads);
-        opaque ||= r.opaque;
-        tables ||= r.tables;
-        stuck ||= r.state === 'stuck';
-      }
-      const ownerDepth = (scan: boolean): number => {
-        const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
-        return o === undefined ? -1 : (resolveDepth.get(o) ?? -1);
-      };
-      if (node.kind === 'Ref') reads = Math.min(reads, ctx.env.eval.get(node.name) ?? -1);
-      else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name) ?? -1);
-      else if (AGG_KINDS.has(node.kind)) reads = Math.min(reads, ownerDepth('isScan' in node ? node.isScan : node.kind === 'ApplyScanOp'));
-      else if (node.kind === 'Let') {
-        // Its agg (scan) bindings run per row of the enclosing aggregation.
-        for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
-      } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
-      const closed = reads >= ctx.depth && !opaque;
-
-      // A field of a struct written out whose value is a constant is that constant (the other
-      // fields are not needed: semantics.md §1).
-      const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir);
-      if (field !== undefined && field !== null) {
-        const v = constantValue(field);
-        if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
-      }
-      // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
-      let kids = results;
-      const reduced = reduce(node, results);
-      if (reduced !== undefined) {
-        if (!Array.isArray(reduced)) return reduced as Out;
-        kids = reduced as Out[];
-        if (kids.length === 0) return missing(node, type, reads, opaque, tables);
-        if (kids.length === 1 || kids[0]!.state === 'known') return kids[0]!;
-      }
-      const rebuild = (pick: (r: Out) => IR): IR =>
-        kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
-      let ir = rebuild((r) => r.ir);
-      // A TableFilter on a closed predicate keeps all rows or none (semantics.md §7).
-      if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
-        const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
-        ir = withChildren(ir, [results[0]!.ir, pred]);
-      }
-      const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
-      const base = { ir, shadow, type, reads, opaque, tables };
-      if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
-      if (!closed) return { ...base, state: 'open' };
-      const leaf = constantValue(node);
-      if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
-      // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
-      // raise must be known at the node itself: evaluate it although a child is stuck.
-      if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
-      if (type === undefined || !('kind' in type) || type.kind === 'Stream' || type.kind === 'Void') return { ...base, state: 'closed' };
-      try {
-        const value = evaluate(shadow as ValueIR);
-        if (value === null) return missing(node, type, reads, opaque, tables);
-        return { ...base, state: 'known', value };
-      } catch (e) {
-        // Too deep for this thread's stack, or any other failure: left to run time.
-        if (isRuntimeError(e)) {
-          raises.set(ir, e);
-          // Known to raise, it is that error where it stands, in every backend: not hoisted.
-          hoisted.delete(ir);
-          if (SUBQUERY_KINDS.has(node.kind) && collectionRaises(kids[0]!.shadow)) raisesWhole.add(ir);
-        }
-        return { ...base, state: 'stuck' };
-      }
+      const o = leave(node, ctx, results);
+      if (o.state === 'known' && (o.value === null || typeof o.value !== 'object')) knownScalars.set(node, o);
+      return o;
     },
   });
   return { ir: out.ir, raises, raisesWhole, hoisted };
+
+  function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
+    if (node.kind === 'Ref') {
+      const bound = ctx.env.eval.get(node.name)?.value;
+      const known = bound === undefined ? undefined : knownScalars.get(bound);
+      if (known !== undefined) {
+        const ir: IR = known.value === null ? { kind: 'NA', type: known.type as Type, ...(node.span ? { span: node.span } : {}) } : literalOf(known, node.span);
+        return { ...known, ir, shadow: ir, reads: Infinity, opaque: false, tables: false };
+      }
+    }
+    const type = types.get(node);
+    // Missing by its form (static-missing.ts): NA, whatever it reads (nothing of it is run).
+    if (!isTableIR(node) && node.kind !== 'NA' && type !== undefined && 'kind' in type && staticallyMissing(node)) return missing(node, type, Infinity, false, false);
+    let reads = Infinity;
+    let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
+    let stuck = false;
+    let tables = isTableIR(node);
+    for (const r of results) {
+      reads = Math.min(reads, r.reads);
+      opaque ||= r.opaque;
+      tables ||= r.tables;
+      stuck ||= r.state === 'stuck';
+    }
+    const ownerDepth = (scan: boolean): number => {
+      const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
+      return o === undefined ? -1 : (resolveDepth.get(o) ?? -1);
+    };
+    if (node.kind === 'Ref') reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
+    else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name)?.depth ?? -1);
+    else if (AGG_KINDS.has(node.kind)) reads = Math.min(reads, ownerDepth('isScan' in node ? node.isScan : node.kind === 'ApplyScanOp'));
+    else if (node.kind === 'Let') {
+      // Its agg (scan) bindings run per row of the enclosing aggregation.
+      for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
+    } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
+    const closed = reads >= ctx.depth && !opaque;
+
+    // A field of a struct written out whose value is a constant is that constant (the other
+    // fields are not needed: semantics.md §1).
+    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir);
+    if (field !== undefined && field !== null) {
+      const v = constantValue(field);
+      if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
+    }
+    // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
+    let kids = results;
+    const reduced = reduce(node, results);
+    if (reduced !== undefined) {
+      if (!Array.isArray(reduced)) return reduced as Out;
+      kids = reduced as Out[];
+      if (kids.length === 0) return missing(node, type, reads, opaque, tables);
+      if (kids.length === 1 || kids[0]!.state === 'known') return kids[0]!;
+    }
+    const rebuild = (pick: (r: Out) => IR): IR =>
+      kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
+    let ir = rebuild((r) => r.ir);
+    // A TableFilter on a closed predicate keeps all rows or none (semantics.md §7).
+    if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
+      const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
+      ir = withChildren(ir, [results[0]!.ir, pred]);
+    }
+    const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
+    const base = { ir, shadow, type, reads, opaque, tables };
+    if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
+    if (!closed) return { ...base, state: 'open' };
+    const leaf = constantValue(node);
+    if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
+    // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
+    // raise must be known at the node itself: evaluate it although a child is stuck.
+    if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
+    if (type === undefined || !('kind' in type) || type.kind === 'Stream' || type.kind === 'Void') return { ...base, state: 'closed' };
+    try {
+      const value = evaluate(shadow as ValueIR);
+      if (value === null) return missing(node, type, reads, opaque, tables);
+      return { ...base, state: 'known', value };
+    } catch (e) {
+      // Too deep for this thread's stack, or any other failure: left to run time.
+      if (isRuntimeError(e)) {
+        raises.set(ir, e);
+        // Known to raise, it is that error where it stands, in every backend: not hoisted.
+        hoisted.delete(ir);
+        if (SUBQUERY_KINDS.has(node.kind) && collectionRaises(kids[0]!.shadow)) raisesWhole.add(ir);
+      }
+      return { ...base, state: 'stuck' };
+    }
+  }
 }
 
 /** A closed node whose value is missing: NA, which static missingness reads (semantics.md §1). */
@@ -187,9 +214,9 @@ function missing(node: IR, type: AnyType | undefined, reads: number, opaque: boo
   return { ir, shadow: ir, type, reads, opaque, tables, state: 'known', value: null };
 }
 
-function literalOf(r: Out): IR {
+function literalOf(r: Out, span = r.ir.span): IR {
   if (r.type === undefined || !('kind' in r.type) || r.type.kind === 'Stream') return r.shadow;
-  return { kind: 'Literal', type: r.type, value: r.value!, ...(r.ir.span ? { span: r.ir.span } : {}) };
+  return { kind: 'Literal', type: r.type, value: r.value!, ...(span ? { span } : {}) };
 }
 
 /**
