@@ -905,7 +905,10 @@ describe('§8 errors', () => {
     // in a branch no row takes
     await expectError(`(ToArray (StreamMap i (StreamRange -1 False (I32 0) (I32 2) (I32 1)) (If (ApplyComparisonOp GT (Ref i) (I32 5)) ${raising} (Ref i))))`, 'ArrayIndexOutOfBounds');
     // in an aggregation over no rows
-    await expectError(`(TableAggregate (TableRange 0 None) (ApplyAggOp Sum () ((Cast Int64 ${raising}))))`, 'ArrayIndexOutOfBounds');
+    await expectError(`(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))) (ApplyAggOp Sum () ((Cast Int64 ${raising}))))`, 'ArrayIndexOutOfBounds');
+    // but not over rows empty by their form: no row evaluates the aggregation's per-row parts
+    await expectValue(`(TableAggregate (TableRange 0 None) (ApplyAggOp Sum () ((Cast Int64 ${raising}))))`, 0n);
+    await expectValue(`(TableAggregate (TableFilter (TableRange 3 None) (NA Boolean)) (ApplyAggOp Min () ((Cast Int64 ${raising}))))`, null);
     // not when unneeded, nor in a branch a closed condition rules out
     await expectValue(`(GetField b (MakeStruct (a ${raising}) (b (I32 2))))`, 2);
     await expectValue(`(If (False) ${raising} (I32 3))`, 3);

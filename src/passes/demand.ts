@@ -135,6 +135,17 @@ function noRowsLiteral(n: IR): boolean {
 /** The kinds of AGG_KINDS that aggregate (the others pass rows on to them). */
 const AGGREGATORS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggGroupBy', 'AggArrayPerElement']);
 
+/** Whether child `i` of an aggregation node is evaluated per row (not its result or init args). */
+function perRowPart(node: IR, i: number): boolean {
+  if (node.kind === 'ApplyAggOp' || node.kind === 'ApplyScanOp') return i >= node.initArgs.length;
+  return i === 0 && node.kind !== 'StreamAgg';
+}
+
+/** Whether an aggregation owner aggregates the rows of a table empty by its form. */
+function rowsEmpty(owner: IR | undefined): boolean {
+  return owner !== undefined && owner.kind === 'TableAggregate' && staticallyEmpty(owner.child);
+}
+
 export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): DemandInfo {
   // 1. Resolve every Ref and RelationalRef to its binder, and every aggregator to the node
   //    whose aggregation it feeds.
@@ -235,6 +246,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     const d = valueOf(node);
     // A node missing by its form evaluates nothing (semantics.md §1).
     if (d === NONE || staticallyMissing(node)) return isTableIR(kid) ? TABLE_NONE : NONE;
+    // Per-row parts of an aggregation over a table empty by its form: no row evaluates them.
+    if (AGG_KINDS.has(node.kind) && perRowPart(node, i) && rowsEmpty(owner.get(node))) return NONE;
     switch (node.kind) {
       case 'GetField':
         return fields([[node.name, d]]);
