@@ -2,7 +2,7 @@
 // docs/design/semantics.md; where DuckDB's own operator differs, the rule is spelled out.
 
 import { InternalError } from '../../diagnostics/diagnostic.js';
-import { AGG_KINDS, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
+import { AGG_KINDS, constantValue, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
 import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
@@ -657,7 +657,9 @@ function anyBelow(n: IR, memo: WeakMap<IR, boolean>, hit: (x: IR) => boolean, st
  * is `c AND x` there, which DuckDB evaluates faster than a CASE, when `x` cannot raise.
  */
 export function condition(em: EmitterApi, n: ValueIR, scope: Scope): Expr {
-  if (n.kind === 'If' && n.else.kind === 'False' && !mayRaise(em, n.then)) {
+  // Not with a constant `then`: DuckDB folds `c AND NULL` (`c AND FALSE`) in a WHERE to no
+  // rows without evaluating c, which may raise.
+  if (n.kind === 'If' && n.else.kind === 'False' && !mayRaise(em, n.then) && constantValue(n.then) === undefined) {
     return binary('AND', condition(em, n.cond, scope), condition(em, n.then, scope));
   }
   return em.toExpr(compileValue(em, n, scope), TBoolean);
