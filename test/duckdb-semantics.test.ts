@@ -1057,6 +1057,13 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError('(TableCount (TableFilter (TableRange 3 None) (If (ArrayRef -1 (Literal Array[Boolean] "[true]") (GetField idx (Ref row))) (NA Boolean) (False))))', 'ArrayIndexOutOfBounds');
     await expectError('(TableCount (TableFilter (TableRange 3 None) (If (ArrayRef 1 (Literal Array[Boolean] "[true]") (I32 1)) (NA Boolean) (False))))', 'ArrayIndexOutOfBounds');
   });
+  test('an aggregation needs the row order only for an aggregator whose result depends on it', async () => {
+    // The map may change the key, so the rows re-sort by it: its value is computed when the order is needed.
+    const t = '(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (idx (ArrayRef -1 (MakeArray Array[Int32] (I32 1)) (GetField idx (Ref row))))))';
+    await expectValue(`(TableAggregate ${t} (ApplyAggOp Count () ()))`, 3n);
+    await expectValue(`(TableAggregate ${t} (ApplyAggOp Sum () ((F64 0.5))))`, 1.5);
+    await expectError(`(TableAggregate ${t} (ApplyAggOp Collect () ((I32 1))))`, 'ArrayIndexOutOfBounds');
+  });
   test('a let-bound constant decides a condition at compile time, as DuckDB propagates it', async () => {
     // The If's condition is a let-bound NA: the hoisted query in its branch is not needed.
     await expectValue("(Let eval `\\`` eval i eval `a b`\n  (NA String)\n  (NA Boolean)\n  (NA Array[Array[Float32]])\n  (If\n    (Ref i)\n    (NA Int32)\n    (TableAggregate\n      (TableJoin right 1\n        (TableMapGlobals (TableRange 3 None) (NA Struct{`\u202eabc`:Float32,key:Float32}))\n        (TableKeyBy (idx) False 3\n          (TableMapGlobals\n            (TableMapRows\n              (TableKeyBy () False (TableRange 10 None))\n              (NA Struct{key:Float32,key_1:Set[Float32],idx:Int32,row:Int64}))\n            (NA Struct{`\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67`:Array[Boolean]}))))\n      (Cast Int32 (I64 2147483648)))))", null);

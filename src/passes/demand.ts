@@ -135,6 +135,17 @@ function noRowsLiteral(n: IR): boolean {
 /** The kinds of AGG_KINDS that aggregate (the others pass rows on to them). */
 const AGGREGATORS: ReadonlySet<string> = new Set(['ApplyAggOp', 'ApplyScanOp', 'AggGroupBy', 'AggArrayPerElement']);
 
+/**
+ * Whether an aggregator's result depends on the order of its rows: a scan's (which rows come
+ * before), `Collect`, `Take`, `TakeBy` (ties) and `PrevNonnull`. Float sums differ only by
+ * rounding, which the comparison of semantics.md §9 allows.
+ */
+function orderSensitive(node: IR): boolean {
+  if (node.kind === 'ApplyScanOp') return true;
+  if (node.kind === 'ApplyAggOp') return node.op === 'Collect' || node.op === 'Take' || node.op === 'TakeBy' || node.op === 'PrevNonnull';
+  return 'isScan' in node && node.isScan;
+}
+
 /** Whether child `i` of an aggregation node is evaluated per row (not its result or init args). */
 function perRowPart(node: IR, i: number): boolean {
   if (node.kind === 'ApplyAggOp' || node.kind === 'ApplyScanOp') return i >= node.initArgs.length;
@@ -178,8 +189,13 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   /** Needed aggregators seen per aggregation owner. */
   const aggCount = new Map<IR, number>();
 
-  /** Whether a needed aggregator feeds `node`'s aggregation (its order then matters). */
+  /** Needed aggregators per owner whose result depends on the order of the rows. */
+  const orderedCount = new Map<IR, number>();
+
+  /** Whether a needed aggregator feeds `node`'s aggregation. */
   const aggregates = (node: IR): boolean => (aggCount.get(node) ?? 0) > 0;
+  /** Whether one whose result depends on the row order does (the order then matters). */
+  const ordered = (node: IR): boolean => (orderedCount.get(node) ?? 0) > 0;
   const boundDemand = (node: IR, key: string): Demand => bound.get(node)?.get(key) ?? NONE;
   const rowOf = (node: IR): Demand => boundDemand(node, 'row@row:0');
   const globalOf = (node: IR): Demand => boundDemand(node, 'global@global:0');
@@ -294,7 +310,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableAggregate':
         if (i === 1) return d;
         // Without an aggregator the rows are not needed at all.
-        return { count: aggregates(node), rows: rowOf(node), global: globalOf(node), order: aggregates(node) };
+        return { count: aggregates(node), rows: rowOf(node), global: globalOf(node), order: ordered(node) };
       case 'TableCollect':
         return { count: true, rows: ALL, global: fieldDemand(d, 'global'), order: true };
       default:
@@ -329,7 +345,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
           count: d.count,
           rows: rowOf(node),
           global: union(d.global, globalOf(node)),
-          order: d.order || aggregates(node),
+          order: d.order || ordered(node),
         };
       case 'TableMapGlobals':
         if (valueKid) return fieldsOnly(d.global, globalType(node));
@@ -361,13 +377,13 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'TableAggregateByKey': {
         if (valueKid) return d.count ? fieldsOnly(without(d.rows, rowType(node), new Set(keyFields(node))), undefined) : NONE;
         const keys = keyFields(node);
-        return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
+        return { count: d.count, rows: d.count ? withFields(rowOf(node), keys) : NONE, global: union(d.global, globalOf(node)), order: d.count && ordered(node) };
       }
       case 'TableKeyByAndAggregate': {
         // The new key is needed for its fields (a missing key is one of missing fields).
         if (i === 2) return d.count ? fieldsOnly(ALL, valueType(node.newKey)) : NONE;
         if (i === 1) return d.count ? fieldsOnly(without(d.rows, rowType(node), new Set(keyFields(node))), undefined) : NONE;
-        return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && aggregates(node) };
+        return { count: d.count, rows: d.count ? rowOf(node) : NONE, global: union(d.global, globalOf(node)), order: d.count && ordered(node) };
       }
       case 'TableJoin': {
         if (!d.count || staticallyEmpty(node)) return { ...TABLE_NONE, global: d.global === NONE ? NONE : ALL };
@@ -414,7 +430,10 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       m.set(t.key, union(m.get(t.key) ?? NONE, d));
     } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
       const o = owner.get(node);
-      if (o !== undefined) aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
+      if (o !== undefined) {
+        aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
+        if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
+      }
     }
   };
   push(root);
