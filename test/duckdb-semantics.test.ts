@@ -1064,6 +1064,14 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectValue(`(TableAggregate ${t} (ApplyAggOp Sum () ((F64 0.5))))`, 1.5);
     await expectError(`(TableAggregate ${t} (ApplyAggOp Collect () ((I32 1))))`, 'ArrayIndexOutOfBounds');
   });
+  test('a fold over a stream non-empty by its form needs its zero only as far as the accumulator is read', async () => {
+    const zero = '(TableAggregate (TableRange 2 None) (ArrayRef -1 (MakeArray Array[Int32]) (I32 4)))';
+    // The accumulator is read only where nothing is needed (the unread field of a struct).
+    await expectValue(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (GetField b (MakeStruct (a (Ref acc)) (b (Ref x)))))`, 2);
+    // Read, or over a stream that may be empty: computed.
+    await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (ApplyBinaryPrimOp Add (Ref acc) (Ref x)))`, 'ArrayIndexOutOfBounds');
+    await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[]")) ${zero} (Ref x))`, 'ArrayIndexOutOfBounds');
+  });
   test('a let-bound constant decides a condition at compile time, as DuckDB propagates it', async () => {
     // The If's condition is a let-bound NA: the hoisted query in its branch is not needed.
     await expectValue("(Let eval `\\`` eval i eval `a b`\n  (NA String)\n  (NA Boolean)\n  (NA Array[Array[Float32]])\n  (If\n    (Ref i)\n    (NA Int32)\n    (TableAggregate\n      (TableJoin right 1\n        (TableMapGlobals (TableRange 3 None) (NA Struct{`\u202eabc`:Float32,key:Float32}))\n        (TableKeyBy (idx) False 3\n          (TableMapGlobals\n            (TableMapRows\n              (TableKeyBy () False (TableRange 10 None))\n              (NA Struct{key:Float32,key_1:Set[Float32],idx:Int32,row:Int64}))\n            (NA Struct{`\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67`:Array[Boolean]}))))\n      (Cast Int32 (I64 2147483648)))))", null);

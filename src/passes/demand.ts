@@ -146,6 +146,13 @@ function orderSensitive(node: IR): boolean {
   return 'isScan' in node && node.isScan;
 }
 
+/** A stream of a literal or `MakeArray` with at least one element. */
+function nonEmptyByForm(a: IR): boolean {
+  if (a.kind !== 'ToStream') return false;
+  const arr = a.a;
+  return (arr.kind === 'Literal' && Array.isArray(arr.value) && arr.value.length > 0) || (arr.kind === 'MakeArray' && arr.values.length > 0);
+}
+
 /** Whether child `i` of an aggregation node is evaluated per row (not its result or init args). */
 function perRowPart(node: IR, i: number): boolean {
   if (node.kind === 'ApplyAggOp' || node.kind === 'ApplyScanOp') return i >= node.initArgs.length;
@@ -300,6 +307,10 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? ALL : NONE;
       case 'RelationalLet':
         return i === 0 ? boundDemand(node, `${node.name}@type:0`) : d;
+      case 'StreamFold':
+        // Over a stream with an element by its form, the zero is never the result: it is needed
+        // only as the accumulator is (an engine drops an unread zero of an unrolled loop).
+        return i === 1 && nonEmptyByForm(node.a) ? boundDemand(node, `${node.accum}@type:1`) : ALL;
       case 'CollectDistributedArray':
         // The globals are a binding of the body; the dynamic ID names the stage, no value reads it.
         return i === 1 ? boundDemand(node, `${node.globalName}@type:1`) : i === 3 ? NONE : ALL;
