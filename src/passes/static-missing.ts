@@ -103,6 +103,12 @@ export function fieldWrittenOut(x: IR, o: IR): IR | null | undefined {
   if (x.kind !== 'GetField' && x.kind !== 'GetTupleElement') return undefined;
   const key = x.kind === 'GetField' ? x.name : x.index;
   if (o.kind === 'MakeStruct' && x.kind === 'GetField') return o.fields.find((f) => f.name === key)?.value;
+  if (o.kind === 'InsertFields' && x.kind === 'GetField') {
+    // A new field is the struct's only when the old struct is present; an old one is the old's.
+    const added = o.fields.find((f) => f.name === key);
+    if (added !== undefined) return presentByForm(o.old) ? added.value : undefined;
+    return fieldWrittenOut(x, o.old);
+  }
   if (o.kind === 'MakeTuple' && x.kind === 'GetTupleElement') {
     const i = o.indices.indexOf(key as number);
     return i < 0 ? undefined : o.values[i];

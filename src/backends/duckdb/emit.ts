@@ -35,7 +35,7 @@ import {
   type SelectItem,
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
-import { compileValue, condition } from './values.js';
+import { anchoredPredicate, compileValue, condition } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
@@ -549,7 +549,9 @@ export class Emitter {
         const child = this.table(n.child, outer);
         const o = this.open(child);
         const vars = scope.vars.set('row', o.row).set('global', child.global);
-        const pred = condition(this.api, n.pred, { ...outer, vars, closed: false });
+        // A predicate that reads no column would move above a join (DuckDB pulls such filters
+        // up), where the rows an empty join drops never reach it.
+        const pred = anchoredPredicate(condition(this.api, n.pred, { ...outer, vars, closed: false }), o.order);
         const p = this.project(o, this.rowFields(o.row, type.row));
         return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, where: pred }, p.cols, p.hidden, p.order, child.global, type);
       }

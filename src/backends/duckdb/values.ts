@@ -1028,7 +1028,6 @@ function windowed(ctx: AggCtx, c: Expr): Expr {
   };
 }
 
-/** One aggregator over the context's rows (FILTER from AggFilter; OVER for scans). */
 /** Whether an expression reads a column of one of the FROM items `local`. */
 function readsColumn(e: Expr, local: ReadonlySet<string>): boolean {
   const stack: unknown[] = [e];
@@ -1052,8 +1051,9 @@ function localAliases(order: readonly OrderItem[]): Set<string> {
 
 /**
  * DuckDB binds an aggregate to the query level of the columns it reads; one that reads none of
- * its own rows' columns is an error, or lands in an outer query. `anchored` ties an expression
- * to the rows without changing it.
+ * its own rows' columns is an error, or lands in an outer query. And it moves a filter that
+ * reads no column above a join, where no row may reach it. `anchored` ties an expression to
+ * the rows without changing it.
  */
 function anchored(e: Expr, order: readonly OrderItem[]): Expr {
   const anchor = order.find((o) => !isLiteral(o.expr))?.expr;
@@ -1092,6 +1092,11 @@ const presentLiteral = (e: Expr): boolean =>
 
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
+
+/** A filter predicate tied to its rows, unless a literal (which DuckDB may fold away). */
+export function anchoredPredicate(pred: Expr, order: readonly OrderItem[]): Expr {
+  return isLiteral(pred) ? pred : anchored(pred, order);
+}
 
 /** `e` with its outermost subqueries marked `always` (not guarded by the branches around). */
 function always(e: Expr): Expr {
