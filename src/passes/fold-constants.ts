@@ -96,12 +96,13 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   // Let-bound expressions known to be a scalar or missing: a Ref to one is that constant, as
   // an engine propagates a constant through a let (semantics.md §1).
   const knownScalars = new Map<IR, Out>();
-  const collectionRaises = (c: IR): boolean => {
+  /** The run-time error a closed collection raises, if it does. */
+  const collectionError = (c: IR): unknown => {
     try {
       evaluate({ kind: 'ToArray', a: c } as ValueIR);
-      return false;
+      return undefined;
     } catch (e) {
-      return isRuntimeError(e);
+      return isRuntimeError(e) ? e : undefined;
     }
   };
   const out = fold<Ctx, Out>(root, { env: emptyEnv<Binding>(), depth: 0 }, {
@@ -184,7 +185,19 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
     const base = { ir, shadow, type, reads, opaque, tables };
     if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
-    if (!closed) return { ...base, state: 'open' };
+    if (!closed) {
+      // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
+      // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
+      if (SUBQUERY_KINDS.has(node.kind) && !opaqueOrOpen(kids[0]!)) {
+        const e = collectionError(kids[0]!.shadow);
+        if (e !== undefined) {
+          raises.set(ir, e);
+          raisesWhole.add(ir);
+          hoisted.delete(ir);
+        }
+      }
+      return { ...base, state: 'open' };
+    }
     const leaf = constantValue(node);
     if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
     // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
@@ -201,11 +214,16 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         raises.set(ir, e);
         // Known to raise, it is that error where it stands, in every backend: not hoisted.
         hoisted.delete(ir);
-        if (SUBQUERY_KINDS.has(node.kind) && collectionRaises(kids[0]!.shadow)) raisesWhole.add(ir);
+        if (SUBQUERY_KINDS.has(node.kind) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
       }
       return { ...base, state: 'stuck' };
     }
   }
+}
+
+/** Whether a child is not a closed value that may raise and can be run here. */
+function opaqueOrOpen(r: Out): boolean {
+  return r.state === 'open' || r.state === 'known' || r.opaque;
 }
 
 /** A closed node whose value is missing: NA, which static missingness reads (semantics.md §1). */
@@ -250,8 +268,9 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
       // A let whose body is closed and known is its body: it reads none of the bindings. So is
       // an aggregation's per-row wrapper, and an aggregation of a table: no aggregator inside
       // reads a row (semantics.md §1: no row is read).
+      // (A closed stream, never known, counts too.)
       const body = kids[kids.length - 1]!;
-      return known(body) === undefined ? undefined : body;
+      return known(body) === undefined && !(body.state === 'closed' && n.kind !== 'TableAggregate') ? undefined : body;
     }
     case 'Coalesce': {
       // Known missing arguments drop out; nothing after a known present one is evaluated.

@@ -1346,12 +1346,12 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     };
     const r = atJ();
     const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ, excludes: beforeOnly(r) };
-    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), (c) =>
-      em.toExpr(
-        compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }),
-        (outT as { element: Type }).element,
-      ),
-    );
+    const elemT = (outT as { element: Type }).element;
+    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), (c) => {
+      const v = em.toExpr(compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), elemT);
+      // Computed for the current row's elements, the result itself is not there yet.
+      return passedL === undefined ? v : caseWhen([[isNull(passedL), nullOf(elemT)]], v);
+    });
     const positions: Select = {
       kind: 'select',
       columns: [{ expr: call('coalesce', [call('list', [perPosition], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)]) }],
