@@ -99,6 +99,8 @@ interface AggCtx {
    * rows are a correlated subquery): aggregate the rows before through `reopen` instead.
    */
   readonly noWindows?: boolean;
+  /** A column of the rows, for tying an aggregate to them when their order reads none. */
+  readonly anchor?: Expr;
   /** Conditions that keep rows out of the aggregates, unlike `filters` not out of their arguments. */
   readonly excludes?: readonly Expr[];
   /**
