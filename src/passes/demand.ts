@@ -146,12 +146,16 @@ function orderSensitive(node: IR): boolean {
   return 'isScan' in node && node.isScan;
 }
 
-/** A stream of a literal or `MakeArray` with at least one element. */
-function nonEmptyByForm(a: IR): boolean {
-  if (a.kind !== 'ToStream') return false;
+/** The number of elements of a stream of a literal or `MakeArray`; undefined for any other. */
+function lengthByForm(a: IR): number | undefined {
+  if (a.kind !== 'ToStream') return undefined;
   const arr = a.a;
-  return (arr.kind === 'Literal' && Array.isArray(arr.value) && arr.value.length > 0) || (arr.kind === 'MakeArray' && arr.values.length > 0);
+  if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
+  if (arr.kind === 'MakeArray') return arr.values.length;
+  return undefined;
 }
+const nonEmptyByForm = (a: IR): boolean => (lengthByForm(a) ?? 0) > 0;
+const emptyByForm = (a: IR): boolean => lengthByForm(a) === 0;
 
 /** Whether child `i` of an aggregation node is evaluated per row (not its result or init args). */
 function perRowPart(node: IR, i: number): boolean {
@@ -308,16 +312,20 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'RelationalLet':
         return i === 0 ? boundDemand(node, `${node.name}@type:0`) : d;
       case 'StreamFold':
-        // Over a stream with an element by its form, the zero is never the result: it is needed
-        // only as the accumulator is (an engine drops an unread zero of an unrolled loop).
-        return i === 1 && nonEmptyByForm(node.a) ? boundDemand(node, `${node.accum}@type:1`) : ALL;
+      case 'StreamScan':
+        // Over a stream with no element by its form, the body never runs.
+        if (i === 2 && emptyByForm(node.a)) return NONE;
+        // Over a stream with an element by its form, a fold's zero is never the result: it is
+        // needed only as the accumulator is (an engine drops an unread zero of an unrolled loop).
+        return i === 1 && node.kind === 'StreamFold' && nonEmptyByForm(node.a) ? boundDemand(node, `${node.accum}@type:1`) : ALL;
       case 'CollectDistributedArray':
         // The globals are a binding of the body; the dynamic ID names the stage, no value reads it.
         return i === 1 ? boundDemand(node, `${node.globalName}@type:1`) : i === 3 ? NONE : ALL;
       case 'TableCount':
         return { count: true, rows: NONE, global: NONE, order: false };
       case 'TableGetGlobals':
-        return { count: false, rows: NONE, global: d, order: false };
+        // Only its fields: a global is never missing as a whole (semantics.md §7).
+        return { count: false, rows: NONE, global: fieldsOnly(d, globalType(kid)), order: false };
       case 'TableAggregate':
         if (i === 1) return d;
         // Without an aggregator the rows are not needed at all.

@@ -117,7 +117,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
     leave: (node, ctx, results) => {
       const o = leave(node, ctx, results);
-      if (o.state === 'known' && (o.value === null || typeof o.value !== 'object')) knownScalars.set(node, o);
+      if (o.state === 'known' && (o.value === null || typeof o.value !== 'object')) {
+        knownScalars.set(node, o);
+        // Also under its folded form, as a field of a struct written out refers to it.
+        knownScalars.set(o.ir, o);
+      }
       return o;
     },
   });
@@ -164,6 +168,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (field !== undefined && field !== null) {
       const v = constantValue(field);
       if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
+      // A closed scalar field (an expression, kept as written) is known too.
+      const k = knownScalars.get(field);
+      if (k !== undefined) return { ...k, ir: field, shadow: k.value === null ? k.ir : literalOf(k, node.span) };
     }
     // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
     let kids = results;
