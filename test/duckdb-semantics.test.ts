@@ -1103,6 +1103,10 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a global of which no field is read is not needed (TableParallelize of a missing rows array does not fail)', async () => {
     await expectValue("(SelectFields ()\n  (TableGetGlobals\n    (TableRename () () (\"idx\" \"i\") (\"y\" \"f\")\n      (TableParallelize 4\n        (NA Struct{rows:Array[Struct{y:String}],global:Struct{idx:Boolean,i:Float32}})))))", []);
   });
+  test('a let binding known to raise raises where the let is evaluated, even where its reads are not reached', async () => {
+    await expectError("(TableKeyByAndAggregate 3 5\n  (TableParallelize 3\n    (MakeStruct\n      (rows\n        (Literal Array[Struct{scan:Struct{},f:Float64}] \"[{\\\"scan\\\":{},\\\"f\\\":\\\"NaN\\\"},{\\\"scan\\\":{},\\\"f\\\":-5e-324},null]\"))\n      (global (NA Struct{a:String}))))\n  (Let agg acc eval `'` agg `a\\nb`\n    (NA Array[Int64])\n    (Apply 17 mod () Int32 (I32 -1) (I32 0))\n    (NA Boolean)\n    (Switch\n      (ApplyAggOp PrevNonnull () ((Cast Int32 (F64 5e-324))))\n      (If\n        (ApplyComparisonOp LT (I32 65536) (Ref `'`))\n        (NA Struct{`a\"; DROP TABLE t; --`:Dict[Boolean,Boolean],row:Boolean})\n        (Literal Struct{`a\"; DROP TABLE t; --`:Dict[Boolean,Boolean],row:Boolean} \"{\\\"a\\\\\\\"; DROP TABLE t; --\\\":[{\\\"key\\\":true,\\\"value\\\":true}],\\\"row\\\":false}\"))\n      (NA Struct{`a\"; DROP TABLE t; --`:Dict[Boolean,Boolean],row:Boolean})))\n  (NA Struct{elt:Array[Int32],`\u0130`:Dict[Float32,String]}))", 'DivisionByZero');
+    await expectError('(TableAggregate (TableRange 3 None) (Let eval b (Apply -1 mod () Int32 (I32 1) (I32 0)) (If (ApplyComparisonOp GT (ApplyAggOp Count () ()) (I64 5)) (Ref b) (I32 0))))', 'DivisionByZero');
+  });
   test('a let-bound constant decides a condition at compile time, as DuckDB propagates it', async () => {
     // The If's condition is a let-bound NA: the hoisted query in its branch is not needed.
     await expectValue("(Let eval `\\`` eval i eval `a b`\n  (NA String)\n  (NA Boolean)\n  (NA Array[Array[Float32]])\n  (If\n    (Ref i)\n    (NA Int32)\n    (TableAggregate\n      (TableJoin right 1\n        (TableMapGlobals (TableRange 3 None) (NA Struct{`\u202eabc`:Float32,key:Float32}))\n        (TableKeyBy (idx) False 3\n          (TableMapGlobals\n            (TableMapRows\n              (TableKeyBy () False (TableRange 10 None))\n              (NA Struct{key:Float32,key_1:Set[Float32],idx:Int32,row:Int64}))\n            (NA Struct{`\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67`:Array[Boolean]}))))\n      (Cast Int32 (I64 2147483648)))))", null);
@@ -1142,6 +1146,9 @@ describe('scans, keys and Void', () => {
       'Die',
       'element',
     );
+  });
+  test('a scan AggGroupBy runs the per-row work of the current row inside a group no row before has', async () => {
+    await expectError('(TableCollect (TableMapRows (TableRange 1 None) (InsertFields (Ref row) None (g (AggGroupBy True (GetField idx (Ref row)) (AggExplode e True (ToStream False (ArrayRef -1 (MakeArray Array[Array[Int32]]) (GetField idx (Ref row)))) (ApplyScanOp Count () ())))))))', 'ArrayIndexOutOfBounds');
   });
   test('an AggFilter in such a scan keeps its rows out of the aggregation', async () => {
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (e (ApplyScanOp PrevNonnull () ((TableAggregate (TableRange 0 1) (NA Dict[String,Boolean])))))\n    (s (AggFilter True (NA Boolean) (ApplyScanOp PrevNonnull () ((True)))))))", { rows: [[0, null, null], [1, null, null], [2, null, null]], global: [] });

@@ -561,6 +561,10 @@ function compileLet(em: EmitterApi, n: Extract<ValueIR, { kind: 'Let' }>, i: num
     const inner = bindRow(em, ctx, b.name, b.value, scope);
     return compileLet(em, n, i + 1, b.scope === 'scan' ? { ...scope, scan: inner } : { ...scope, agg: inner });
   }
+  // A binding known to raise raises where the let is evaluated, read or not (the interpreter
+  // evaluates bindings first); inlined where read, it would raise only where a read is reached.
+  const raised = em.raises(b.value);
+  if (raised !== undefined) return em.raise(raised.span ? { ...b.value, span: raised.span } : b.value, raised.errorClass, raised.message, em.typeOf(n));
   const v = compileValue(em, b.value, scope);
   const bind = (x: Val, closed: boolean): Val => compileLet(em, n, i + 1, { ...scope, vars: scope.vars.set(b.name, x), closed: scope.closed && closed });
   if (v.kind === 'vstruct' || em.simple(v)) return bind(v, v.kind !== 'vstruct' && v.kind !== 'column');
@@ -1420,15 +1424,18 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   const dt = em.typeOf(n) as Extract<Type, { kind: 'Dict' }>;
   const v = em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: inner } : { agg: inner }), closed: false }), dt.value);
   const where = and(r.where);
-  // In a scan, a key only the current row has is not a group yet.
-  const passed: Partial<Select> = r.before === undefined ? {} : { having: binary('>', call('count', [{ kind: 'star' }], { filter: r.before }), big(0n)) };
-  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key], ...passed };
+  // In a scan, a key only the current row has is not a group yet; its group is still computed
+  // (the per-row work of the current row inside it runs), then left out, its value unread.
+  if (r.before !== undefined) items.push({ expr: binary('>', call('count', [{ kind: 'star' }], { filter: r.before }), big(0n)), alias: 'p' });
+  const passed = r.before === undefined ? undefined : col('p', g);
+  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key] };
+  const entry: Expr = { kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: passed === undefined ? v : caseWhen([[passed, v]]) }] };
   const entries: Select = {
     kind: 'select',
     columns: [
       {
         expr: call('coalesce', [
-          call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: v }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }),
+          call('list', [entry], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }], ...(passed === undefined ? {} : { filter: passed }) }),
           emptyList(dt),
         ]),
       },
