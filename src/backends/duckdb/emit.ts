@@ -388,6 +388,11 @@ export class Emitter {
 
   // ---- relations ----------------------------------------------------------------------------
 
+  /** A column of an opened relation (a relation of no column has one, `__unit`). */
+  private anchorOf(o: Opened): Expr {
+    return col(o.rel.cols[0] ?? o.rel.hidden[0] ?? '__unit', o.alias);
+  }
+
   /** Opens a relation under a fresh alias. */
   private open(rel: Rel): Opened {
     const alias = this.fresh('t');
@@ -764,7 +769,7 @@ export class Emitter {
       const where = ct.key.map((k, i): Expr => ({ kind: 'isDistinct', left: this.toExpr(this.field(o2.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type), right: g.keys[i]!, not: true }));
       return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
     };
-    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen, collect: g.collect };
+    const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen, collect: g.collect, anchor: this.anchorOf(o) };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);
@@ -826,7 +831,7 @@ export class Emitter {
       const where = p.cols.slice(rowFields.length).map((c, i): Expr => ({ kind: 'isDistinct', left: col(c, o2.alias), right: g.keys[i]!, not: true }));
       return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
     };
-    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen, collect: g.collect };
+    const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen, collect: g.collect, anchor: this.anchorOf(o) };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
     const et = this.vtype(n.expr) as StructType;
     const ev = this.spread(v, et);
@@ -1044,6 +1049,7 @@ export class Emitter {
     shareAll: (es: readonly Expr[], body: (xs: Expr[]) => Expr) => this.shareAll(es, body),
     table: (n: TableIR, scope: Scope) => this.table(n, scope),
     open: (r: Rel) => this.open(r),
+    anchorOf: (o: Opened) => this.anchorOf(o),
     relationalLet: (v: ValueIR, scope: Scope) => this.relationalLet(v, scope),
     simple: (e: Expr) => this.simple(e),
   };

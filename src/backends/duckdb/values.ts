@@ -1060,9 +1060,10 @@ function localAliases(order: readonly OrderItem[]): Set<string> {
  * the rows without changing it.
  */
 function anchored(e: Expr, order: readonly OrderItem[], fallback?: Expr): Expr {
-  const anchor = order.find((o) => !isLiteral(o.expr))?.expr ?? fallback;
+  const byOrder = order.find((o) => !isLiteral(o.expr))?.expr;
+  const anchor = byOrder ?? fallback;
   const local = localAliases(order);
-  if (fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);
+  if (byOrder === undefined && fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);
   if (anchor === undefined || readsColumn(e, local)) return e;
   // The anchor column sits beside `e` in a struct that is taken apart again: `e` appears once.
   return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: anchor }] }, str('v')]);
@@ -1119,22 +1120,9 @@ function keepingSign(ordered: (e: Expr) => Expr, x: Expr, float: boolean): Expr 
   return float ? caseWhen([[ordered(call('signbit', [x])), unary('-', call('abs', [v]))]], v) : v;
 }
 
-/** A column of the aggregated rows, to anchor to when their order has none (a group of all rows). */
-function rowColumn(ctx: AggCtx): Expr | undefined {
-  const stack: unknown[] = [ctx.vars.get('row')];
-  while (stack.length > 0) {
-    const x = stack.pop() as { kind?: string; table?: string } | undefined;
-    if (x === undefined || x === null || typeof x !== 'object') continue;
-    if (x.kind === 'column' && x.table !== undefined) return x as Expr;
-    if (x.kind === 'subquery') continue;
-    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
-  }
-  return undefined;
-}
-
 function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], seqs0: readonly Expr[], seqTs: readonly Type[], ctx: AggCtx, t: Type): Expr {
   const filter = and(ctx.filters);
-  const fallback = ctx.window ? undefined : (ctx.anchor ?? rowColumn(ctx));
+  const fallback = ctx.window ? undefined : ctx.anchor;
   // A constant ORDER BY is an error in DuckDB (and orders nothing).
   const order = ctx.window ? undefined : ctx.order.filter((o) => !isLiteral(o.expr));
   // DuckDB computes an aggregate's arguments on every row, FILTER or not: the filter guards them
@@ -1214,8 +1202,7 @@ function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggreg
     filters: [],
     order: o.order,
     window: false,
-    // (A relation of no column has one, `__unit`.)
-    anchor: col(rel.cols[0] ?? rel.hidden[0] ?? '__unit', o.alias),
+    anchor: em.anchorOf(o),
     reopen: () => {
       const o2 = em.open(rel);
       return { from: o2.from, vars: rowVars(o2.row), where: [], order: o2.order };
