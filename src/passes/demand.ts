@@ -16,7 +16,7 @@ import { children } from '../ir/children.js';
 import { AGG_KINDS, constantValue, isTableIR, type IR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
-import { foldsToMissing, presentByForm, staticallyMissing } from './static-missing.js';
+import { fieldWrittenOut, foldsToMissing, presentByForm, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export type Demand = null | 'all' | ReadonlyMap<string, Demand>;
@@ -98,6 +98,35 @@ const KEEPS_EMPTY: ReadonlySet<string> = new Set([
 
 const emptyMemo = new WeakMap<IR, boolean>();
 
+/** Whether a `TableExplode` explodes a field missing by its form on every row. */
+export function explodesMissing(n: IR): boolean {
+  return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!);
+}
+
+/** Whether row field `name` of table `t` is missing by its form on every row. */
+function rowFieldMissing(t: IR, name: string): boolean {
+  for (;;) {
+    switch (t.kind) {
+      case 'TableMapRows': {
+        if (staticallyMissing(t.newRow)) return true;
+        const f = fieldWrittenOut({ kind: 'GetField', name, o: t.newRow }, t.newRow);
+        return f === null || (f !== undefined && staticallyMissing(f));
+      }
+      case 'TableKeyBy':
+      case 'TableOrderBy':
+      case 'TableFilter':
+      case 'TableHead':
+      case 'TableTail':
+      case 'TableDistinct':
+      case 'TableMapGlobals':
+        t = t.child;
+        break;
+      default:
+        return false;
+    }
+  }
+}
+
 /**
  * Whether a table has no rows by its form: a TableRange, TableHead or TableTail of 0, a
  * TableParallelize of a literal with no rows, a TableFilter on a constant false or missing
@@ -112,6 +141,7 @@ export function staticallyEmpty(n: IR): boolean {
       if (x.kind === 'TableRange' && x.n <= 0) return true;
       if (x.kind === 'TableParallelize' && noRowsLiteral(x.rowsAndGlobal)) return true;
       if (x.kind === 'TableFilter' && constantFalse(x.pred)) return true;
+      if (x.kind === 'TableExplode' && explodesMissing(x)) return true;
       if (x.kind === 'TableJoin') {
         const [l, r] = kids as [boolean, boolean];
         return x.joinType === 'inner' ? l || r : x.joinType === 'left' ? l : x.joinType === 'right' ? r : l && r;
@@ -380,6 +410,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         if (node.n <= 0n) return { ...TABLE_NONE, global: d.global };
         return { ...d, order: d.count };
       case 'TableExplode':
+        // Exploding a field missing by its form gives no row: the child's rows are not needed.
+        if (explodesMissing(node)) return { ...TABLE_NONE, global: d.global };
         return { ...d, rows: d.count ? withFields(d.rows, [node.path[0]!]) : d.rows };
       case 'TableDistinct':
         return { ...d, rows: d.count ? withFields(d.rows, keyFields(node)) : d.rows, order: d.count };

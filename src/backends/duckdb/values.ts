@@ -664,7 +664,8 @@ export function condition(em: EmitterApi, n: ValueIR, scope: Scope): Expr {
   // Not with a constant `then`: DuckDB folds `c AND NULL` (`c AND FALSE`) in a WHERE to no
   // rows without evaluating c, which may raise.
   if (n.kind === 'If' && n.else.kind === 'False' && !mayRaise(em, n.then) && constantValue(n.then) === undefined) {
-    return binary('AND', condition(em, n.cond, scope), condition(em, n.then, scope));
+    const then = condition(em, n.then, scope);
+    if (readsAnyColumn(then)) return binary('AND', condition(em, n.cond, scope), then);
   }
   return em.toExpr(compileValue(em, n, scope), TBoolean);
 }
@@ -1046,6 +1047,19 @@ function readsColumn(e: Expr, local: ReadonlySet<string>): boolean {
   return false;
 }
 
+/** Whether an expression reads any column or runs a subquery (else DuckDB may fold it). */
+function readsAnyColumn(e: Expr): boolean {
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const k = (x as { kind?: string }).kind;
+    if (k === 'column' || k === 'subquery' || k === 'exists') return true;
+    for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return false;
+}
+
 /** The FROM aliases the rows of an aggregation come from (those its order reads). */
 function localAliases(order: readonly OrderItem[]): Set<string> {
   const out = new Set<string>();
@@ -1060,7 +1074,9 @@ function localAliases(order: readonly OrderItem[]): Set<string> {
  * the rows without changing it.
  */
 function anchored(e: Expr, order: readonly OrderItem[], fallback?: Expr): Expr {
-  const byOrder = order.find((o) => !isLiteral(o.expr))?.expr;
+  // The last order column tells rows apart (an ordinality, a range index): a column DuckDB
+  // knows to be constant (a key of NULLs) would fold away with `e`.
+  const byOrder = [...order].reverse().find((o) => !isLiteral(o.expr))?.expr;
   const anchor = byOrder ?? fallback;
   const local = localAliases(order);
   if (byOrder === undefined && fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);

@@ -11,7 +11,7 @@ import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { frame, type Frame } from './frames.js';
 import { keepsKey } from '../../passes/keeps-key.js';
-import { constantFalse, type DemandInfo } from '../../passes/demand.js';
+import { constantFalse, explodesMissing, type DemandInfo } from '../../passes/demand.js';
 
 export type Row = readonly Value[];
 
@@ -340,6 +340,7 @@ export function tableOps(deps: Deps) {
           path.push(i);
           st = s.fields[i]!.type;
         }
+        const empty = explodesMissing(node);
         const replace = (v: Row, depth: number, x: Value): Row => {
           const copy = [...v];
           copy[path[depth]!] = depth === path.length - 1 ? x : replace(v[path[depth]!] as Row, depth + 1, x);
@@ -352,6 +353,8 @@ export function tableOps(deps: Deps) {
               return t.global;
             },
             *rows() {
+              // A field missing by its form: no row, the child's rows not computed (semantics.md §7).
+              if (empty) return;
               for (const row of t.rows()) {
                 let v: Value = row;
                 for (const i of path) v = v === null ? null : (v as Row)[i]!;
