@@ -110,7 +110,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       resolveDepth.set(node, ctx.depth);
       const resolve = (binder: IR, b: Bind, scope: string): Binding => {
         const depth = resolveDepth.get(binder) ?? ctx.depth;
-        if (binder.kind !== 'Let' || scope !== 'eval' || b.source.of !== 'type') return { depth };
+        const letBinding = (binder.kind === 'Let' && scope === 'eval') || ((binder.kind === 'RelationalLet' || binder.kind === 'RelationalLetTable') && scope === 'rel');
+        if (!letBinding || b.source.of !== 'type') return { depth };
         return { depth, value: children(binder)[b.source.child] };
       };
       return { env: childEnv(node, i, ctx.env, resolve), depth: ctx.depth + 1 };
@@ -128,8 +129,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   return { ir: out.ir, raises, raisesWhole, hoisted };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
-    if (node.kind === 'Ref') {
-      const bound = ctx.env.eval.get(node.name)?.value;
+    if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
+      const bound = (node.kind === 'Ref' ? ctx.env.eval : ctx.env.rel).get(node.name)?.value;
       const known = bound === undefined ? undefined : knownScalars.get(bound);
       if (known !== undefined) {
         const ir: IR = known.value === null ? { kind: 'NA', type: known.type as Type, ...(node.span ? { span: node.span } : {}) } : literalOf(known, node.span);
@@ -188,6 +189,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
       const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
       ir = withChildren(ir, [results[0]!.ir, pred]);
+    }
+    // A TableParallelize of a known value has its rows by its form (an empty one is empty).
+    if (node.kind === 'TableParallelize' && results[0]!.state === 'known' && results[0]!.value !== null && results[0]!.ir.kind !== 'Literal') {
+      ir = withChildren(ir, [literalOf(results[0]!)]);
     }
     const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
     const base = { ir, shadow, type, reads, opaque, tables };

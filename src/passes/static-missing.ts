@@ -149,7 +149,18 @@ export function presentByForm(n: IR): boolean {
     case 'InsertFields':
     case 'SelectFields':
       return presentByForm(n.old);
+    // Aggregators that are never missing (semantics.md §5), and a dict of groups.
+    case 'ApplyAggOp':
+    case 'ApplyScanOp':
+      return PRESENT_AGGREGATORS.has(n.op);
+    case 'AggGroupBy':
+      return true;
+    case 'AggFilter':
+    case 'AggExplode':
+      return presentByForm(n.agg);
     default:
       return false;
   }
 }
+
+const PRESENT_AGGREGATORS: ReadonlySet<string> = new Set(['Count', 'Sum', 'Product', 'Collect', 'CollectAsSet', 'Take', 'TakeBy']);
