@@ -715,7 +715,9 @@ function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Ex
   return em.share(list, (l) => {
     const u = em.fresh('u');
     const o = em.fresh('_o');
-    const s = sel(col(o));
+    // Tied to the element: an uncorrelated subquery of the body would run up front, over no
+    // elements too, where the interpreter runs the body on none.
+    const s = tiedToStep(sel(col(o)) as unknown as Expr, notNull(col(o))) as unknown as Select;
     // Typed: DuckDB's unnest rejects a NULL that folding left without a list type.
     const from: From = { kind: 'tableFunction', name: 'unnest', args: [listT ? cast(l, repType(listT)) : l], alias: { name: u, columns: [p, o] }, ordinality: true };
     const q = subquery({ ...s, from });
