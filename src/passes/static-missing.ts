@@ -68,6 +68,8 @@ export function staticallyMissing(n: IR): boolean {
       if (x.kind === 'InsertFields' || x.kind === 'SelectFields') return kids[0]!;
       // An aggregation whose result is missing by its form reads no rows.
       if ((x.kind === 'TableAggregate' || x.kind === 'StreamAgg') && kids[1]) return true;
+      // A fold from a missing zero whose every step is missing or the accumulator is missing.
+      if (x.kind === 'StreamFold' && !kids[0] && kids[1] && (kids[2] || isRefThroughLets(x.body, x.accum))) return true;
       const strictIn = STRICT_IN.get(x.kind);
       if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
       // No array seen and no length given, or a missing length (semantics.md §5).
@@ -88,6 +90,15 @@ export function staticallyMissing(n: IR): boolean {
       return strict ? undefined : false;
     },
   );
+}
+
+/** Whether `n` is a read of `name`, under lets that do not rebind it. */
+function isRefThroughLets(n: IR, name: string): boolean {
+  for (;;) {
+    if (n.kind === 'Ref') return n.name === name;
+    if (n.kind !== 'Let' || n.bindings.some((b) => b.name === name)) return false;
+    n = n.body;
+  }
 }
 
 /**
@@ -141,6 +152,7 @@ export function presentByForm(n: IR): boolean {
     case 'MakeTuple':
     case 'IsNA':
     case 'TableCollect':
+    case 'TableCount':
       return true;
     case 'Literal':
       return n.value !== null;
