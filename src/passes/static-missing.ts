@@ -115,9 +115,10 @@ export function fieldWrittenOut(x: IR, o: IR): IR | null | undefined {
   const key = x.kind === 'GetField' ? x.name : x.index;
   if (o.kind === 'MakeStruct' && x.kind === 'GetField') return o.fields.find((f) => f.name === key)?.value;
   if (o.kind === 'InsertFields' && x.kind === 'GetField') {
-    // A new field is the struct's only when the old struct is present; an old one is the old's.
+    // A new field is the struct's when the old struct is present, or when it is missing by its
+    // form (missing either way: no field of the old struct is read); an old one is the old's.
     const added = o.fields.find((f) => f.name === key);
-    if (added !== undefined) return presentByForm(o.old) ? added.value : undefined;
+    if (added !== undefined) return presentByForm(o.old) || staticallyMissing(added.value) ? added.value : undefined;
     return fieldWrittenOut(x, o.old);
   }
   if (o.kind === 'MakeTuple' && x.kind === 'GetTupleElement') {
