@@ -109,6 +109,14 @@ interface AggCtx {
    * reads an aggregate reads a column, not an aggregate at the wrong query level.
    */
   readonly collect?: (e: Expr) => Expr;
+  /**
+   * Scans read by row number: a per-row aggregation subquery that reads nothing but the current
+   * row (`rowAlias`) becomes a column of the projection below, computed for every row even where
+   * the value reads it in a loop body that runs on no element (the interpreter runs every row's
+   * update).
+   */
+  readonly collectRow?: (e: Expr) => Expr;
+  readonly rowAlias?: string;
 }
 
 /** A fresh copy of an aggregation's rows (`AggCtx.reopen`). */
@@ -591,7 +599,7 @@ export class Emitter {
           windows.push({ expr: e, alias: name });
           return col(name, o.alias);
         };
-        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true } : { collect }) };
+        const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true, collectRow: collect, rowAlias: o.alias } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         // The scans' windows, computed in a projection below under the same alias.
         const below: Opened =

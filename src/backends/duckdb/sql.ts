@@ -273,6 +273,20 @@ export function boundNames(x: unknown): Set<string> {
   return inner;
 }
 
+/** Whether every column `e` reads from outside itself is a column of table `alias`. */
+export function readsOnly(e: Expr, alias: string): boolean {
+  const inner = boundNames(e);
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const c = x as { kind?: string; table?: string; name?: string };
+    if (c.kind === 'column' && (c.table === undefined ? !inner.has(c.name!) : c.table !== alias && !inner.has(c.table))) return false;
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return true;
+}
+
 /** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
 export function readsOuter(e: Expr, alias: string): boolean {
   const inner = boundNames(e);

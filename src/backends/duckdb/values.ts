@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, constantValue, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOuter } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOnly, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Reopened, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -308,7 +308,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         const seqs = n.seqArgs.map((a) => ex(a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }));
         const e = aggregator(em, n, n.op, inits, seqs, n.seqArgs.map((a) => em.typeOf(a)), before, t());
         const where = and(r.where);
-        return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: e }], from: r.from, ...(where ? { where } : {}), grandTotal: true }, always: true };
+        return perRow(ctx, { kind: 'subquery', query: { kind: 'select', columns: [{ expr: e }], from: r.from, ...(where ? { where } : {}), grandTotal: true }, always: true });
       }
       const rowScope: Scope = { ...scope, vars: ctx.vars, agg: undefined, scan: undefined, closed: false };
       const seqs = n.seqArgs.map((a) => ex(a, rowScope));
@@ -535,6 +535,11 @@ function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShi
 function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scope: Scope): AggCtx {
   const at = (vars: Scope['vars']) => compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
   return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars)) })) };
+}
+
+/** A scan's per-row subquery, in the projection below when it reads only the current row. */
+function perRow(ctx: AggCtx, q: Expr): Expr {
+  return ctx.collectRow !== undefined && ctx.rowAlias !== undefined && readsOnly(q, ctx.rowAlias) ? ctx.collectRow(q) : q;
 }
 
 /** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
@@ -1323,9 +1328,10 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   };
   const first = open();
   const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open, excludes: beforeOnly(first) };
-  return aggregateQuery(em, inner, first.from, and(first.where), (c) =>
+  const q = aggregateQuery(em, inner, first.from, and(first.where), (c) =>
     em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
   );
+  return n.isScan ? perRow(ctx, q) : q;
 }
 
 /**
