@@ -47,6 +47,18 @@ describe('deep programs', () => {
     expect(r.stdout.trim()).toBe('5000');
   }, 60_000);
 
+  test('a 150-deep nest of StreamMaps (900 levels of SQL) compiles from the CLI', () => {
+    // (A table query at the bottom keeps it from folding to a constant.)
+    let e = '(TableCount (TableRange 3 None))';
+    for (let i = 1; i <= 150; i++) {
+      e = `(ArrayLen (ToArray (StreamMap x${i} (ToStream False (Literal Array[Int32] "[1]")) (ApplyBinaryPrimOp Add (Cast Int64 (Ref x${i})) (Cast Int64 ${e})))))`;
+    }
+    const r = spawnSync(process.execPath, ['bin/irc.js', 'compile', '-', '--emit', 'sql'], { input: e, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('SELECT');
+  }, 60_000);
+
   test('a 10,000-deep Add chain parses, type-checks and prints', () => {
     const { ir } = roundTrip(addChain(10_000));
     expect(maxDepth(ir)).toBe(10_001);

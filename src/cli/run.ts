@@ -28,7 +28,7 @@ export interface JobResult {
 export type Job = { readonly kind: 'run'; readonly options: RunOptions } | { readonly kind: 'sql'; readonly db?: string };
 
 /** Deepest program run on the calling thread; deeper ones go to a worker. */
-export const IN_THREAD_DEPTH = 2_000;
+export const IN_THREAD_DEPTH = 250;
 const WORKER_STACK_MB = 256;
 
 /**
