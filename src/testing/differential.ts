@@ -3,8 +3,7 @@
 // downstream engine can check itself against the interpreter.
 
 import fc from 'fast-check';
-import { interpret, RuntimeError, type Result, type RuntimeErrorClass } from '../backends/interpret/index.js';
-import { withLibmNudge } from '../backends/interpret/ops.js';
+import { interpret, RuntimeError, withLibmNudge, type Result, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import { children } from '../ir/children.js';
 import { forEachNode } from '../ir/walk.js';
 import type { IR, Kind } from '../ir/nodes.js';

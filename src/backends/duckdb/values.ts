@@ -670,7 +670,8 @@ export function condition(em: EmitterApi, n: ValueIR, scope: Scope): Expr {
   // rows without evaluating c, which may raise.
   if (n.kind === 'If' && n.else.kind === 'False' && !mayRaise(em, n.then) && constantValue(n.then) === undefined) {
     const then = condition(em, n.then, scope);
-    if (readsAnyColumn(then)) return binary('AND', condition(em, n.cond, scope), then);
+    // (One that reads no column is a constant DuckDB folds.)
+    if (readsOuter(then, '') || containsSubquery(then)) return binary('AND', condition(em, n.cond, scope), then);
   }
   return em.toExpr(compileValue(em, n, scope), TBoolean);
 }
@@ -1049,19 +1050,6 @@ function readsColumn(e: Expr, local: ReadonlySet<string>): boolean {
     const c = x as { kind?: string; table?: string };
     if (c.kind === 'column' && c.table !== undefined && local.has(c.table)) return true;
     if (c.kind === 'subquery') continue;
-    for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
-  }
-  return false;
-}
-
-/** Whether an expression reads any column or runs a subquery (else DuckDB may fold it). */
-function readsAnyColumn(e: Expr): boolean {
-  const stack: unknown[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (x === null || typeof x !== 'object') continue;
-    const k = (x as { kind?: string }).kind;
-    if (k === 'column' || k === 'subquery' || k === 'exists') return true;
     for (const v of Object.values(x as object)) if (v !== null && typeof v === 'object') stack.push(v);
   }
   return false;
