@@ -1281,6 +1281,11 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
   test('an aggregate of AggGroupBy inside a subquery of its value', async () => {
     await expectValue("(StreamAgg b\n  (ToStream False (Literal Array[Boolean] \"[true,false,true]\"))\n  (AggGroupBy False\n    (Let eval `\u200b` (Str \"{}\") (TableAggregate (TableKeyBy () False 1 (TableRange 5 2)) (I32 -65537)))\n    (ArrayRef -1\n      (ToArray (ToStream False (Literal Array[String] \"[]\")))\n      (ApplyAggOp Min () ((TableAggregate (TableRange 1 2) (NA Int32)))))))", [[-65537, null]]);
   });
+  test('a fold of a scan in a row map: each step reads the step before', async () => {
+    // Each step's per-row value reads the one before: one projection layer per step, not one select.
+    const rows = Array.from({ length: 3 }, (_, i) => [i, null]);
+    await expectValue('(TableMapRows (TableRange 3 None) (MakeStruct (idx (GetField idx (Ref row))) (s (StreamFold acc b (StreamRange 1 False (I32 2) (I32 8) (I32 1)) (NA Struct{idx:Int32}) (AggExplode i True (NA Stream[Set[Int32]]) (Ref acc))))))', { rows, global: [] });
+  });
 });
 
 describe('names the emitter makes up', () => {

@@ -24,6 +24,7 @@ import {
   call,
   cast,
   col,
+  columnsOf,
   scalarType,
   str,
   type Cte,
@@ -602,10 +603,7 @@ export class Emitter {
         const scan: AggCtx = { vars, filters: [], order: o.order, window: true, ...(reopen ? { reopen, noWindows: true, collectRow: collect, rowAlias: o.alias } : { collect }) };
         const v = this.value(n.newRow, { ...outer, vars, scan, closed: false });
         // The scans' windows, computed in a projection below under the same alias.
-        const below: Opened =
-          windows.length === 0
-            ? o
-            : { ...o, from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: { kind: 'star', table: o.alias } }, ...windows], from: o.from }, alias: { name: o.alias } } };
+        const below: Opened = windows.length === 0 ? o : { ...o, from: windowLayers(o, windows) };
         const fields = this.rowFieldsOnce(v, type.row, below);
         const p = this.project(fields.opened, fields.fields);
         // A map that may change a key re-sorts by it (semantics.md §7).
@@ -1168,3 +1166,23 @@ function sameColumn(a: Expr, b: Expr): boolean {
   return a.kind === 'column' && b.kind === 'column' && a.name === b.name && a.table === b.table;
 }
 
+/** Projections under `o`'s alias that compute `items`. An item reading another (a fold's steps
+ * of a scan, each reading the step before) goes in a layer above it: an item of a select
+ * cannot read another through the table alias. */
+function windowLayers(o: Opened, items: readonly SelectItem[]): From {
+  const level = new Map<string, number>();
+  for (const w of items) {
+    let l = 0;
+    for (const name of columnsOf(w.expr, o.alias)) {
+      const k = level.get(name);
+      if (k !== undefined) l = Math.max(l, k + 1);
+    }
+    level.set(w.alias!, l);
+  }
+  let from = o.from;
+  for (let l = 0; l <= Math.max(...level.values()); l++) {
+    const columns: SelectItem[] = [{ expr: { kind: 'star', table: o.alias } }, ...items.filter((w) => level.get(w.alias!) === l)];
+    from = { kind: 'subqueryFrom', query: { kind: 'select', columns, from }, alias: { name: o.alias } };
+  }
+  return from;
+}

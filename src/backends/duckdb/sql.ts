@@ -287,6 +287,20 @@ export function readsOnly(e: Expr, alias: string): boolean {
   return true;
 }
 
+/** The names of the columns of table `alias` that `e` reads. */
+export function columnsOf(e: Expr, alias: string): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const c = x as { kind?: string; table?: string; name?: string };
+    if (c.kind === 'column' && c.table === alias) names.add(c.name!);
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return names;
+}
+
 /** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
 export function readsOuter(e: Expr, alias: string): boolean {
   const inner = boundNames(e);
