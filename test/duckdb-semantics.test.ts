@@ -1281,6 +1281,10 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
   test('an aggregate of AggGroupBy inside a subquery of its value', async () => {
     await expectValue("(StreamAgg b\n  (ToStream False (Literal Array[Boolean] \"[true,false,true]\"))\n  (AggGroupBy False\n    (Let eval `\u200b` (Str \"{}\") (TableAggregate (TableKeyBy () False 1 (TableRange 5 2)) (I32 -65537)))\n    (ArrayRef -1\n      (ToArray (ToStream False (Literal Array[String] \"[]\")))\n      (ApplyAggOp Min () ((TableAggregate (TableRange 1 2) (NA Int32)))))))", [[-65537, null]]);
   });
+  test('a correlated TableHead under an ordered window (TableDistinct)', async () => {
+    // DuckDB's decorrelated ORDER BY + LIMIT under a window: "Failed to bind column reference".
+    await expectValue(`(ToArray (StreamMap x ${range(0, 3)} (GetField rows (TableCollect (TableDistinct (TableHead 5 (TableFilter (TableRange 5 1) (ApplyComparisonOp LT (GetField idx (Ref row)) (Ref x)))))))))`, [[], [[0]], [[0], [1]]]);
+  });
   test('a fold of a scan in a row map: each step reads the step before', async () => {
     // Each step's per-row value reads the one before: one projection layer per step, not one select.
     const rows = Array.from({ length: 3 }, (_, i) => [i, null]);

@@ -644,9 +644,10 @@ export class Emitter {
         const orderBy = tail ? o.order.map(reverse) : o.order;
         const count: Expr = { kind: 'number', type: 'BIGINT', value: n.n < 0n ? 0n : n.n };
         // DuckDB 1.5 decorrelates a correlated ORDER BY + LIMIT into arg_min(..., n), which
-        // rejects n >= 1,000,000; a row_number filter it does not recognize keeps the rows.
+        // rejects n >= 1,000,000, and fails to bind an ordered window above it ("Failed to bind
+        // column reference"); a row_number filter it does not recognize keeps the rows.
         const cut: Partial<Select> =
-          !scope.closed && n.n >= 1_000_000n
+          !scope.closed
             ? { qualify: { kind: 'isDistinct', left: binary('<=', { kind: 'window', call: call('row_number', []), partitionBy: [], orderBy }, count), right: TRUE, not: true } }
             : { orderBy, limit: count };
         const q: Select = {
