@@ -36,11 +36,10 @@ export interface Folded {
    */
   readonly raisesWhole: ReadonlySet<IR>;
   /**
-   * Closed value expressions that run a table query (and hold no float inside a container:
-   * `floatInside`): hoisted, evaluated once before the rest of the program, whether or not the
-   * place they stand in is reached (spec: nested relational nodes that depend on no row or loop
-   * variable are hoisted). A SQL engine runs such an uncorrelated subquery once, up front, in
-   * the same way.
+   * Closed value expressions that run a table query: hoisted, evaluated once before the rest
+   * of the program, whether or not the place they stand in is reached (spec: nested relational
+   * nodes that depend on no row or loop variable are hoisted). A SQL engine runs such an
+   * uncorrelated subquery once, up front, in the same way.
    */
   readonly hoisted: ReadonlySet<IR>;
 }
@@ -196,7 +195,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     }
     const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
     const base = { ir, shadow, type, reads, opaque, tables };
-    if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type && !floatInside(type)) hoisted.add(ir);
+    if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
     if (!closed) {
       // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
       // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
@@ -294,33 +293,6 @@ function reduce(n: IR, kids: readonly Out[]): Out | Out[] | undefined {
     default:
       return undefined;
   }
-}
-
-/**
- * Whether a float sits inside a container or struct of type `t`. Such values are not hoisted:
- * DuckDB drops the sign of a -0.0 inside a container a scalar subquery returns, and a hoisted
- * value is read through one.
- */
-function floatInside(t: Type): boolean {
-  const walk = (x: Type, inside: boolean): boolean => {
-    switch (x.kind) {
-      case 'Float32':
-      case 'Float64':
-        return inside;
-      case 'Array':
-      case 'Set':
-      case 'Stream':
-        return walk(x.element, true);
-      case 'Dict':
-        return walk(x.key, true) || walk(x.value, true);
-      case 'Struct':
-      case 'Tuple':
-        return x.fields.some((f) => walk(f.type, true));
-      default:
-        return false;
-    }
-  };
-  return walk(t, false);
 }
 
 function shortRange(kids: readonly Out[]): boolean {

@@ -36,6 +36,7 @@ import {
   type SelectItem,
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
+import { floatInside, fromSigns, withSigns } from './zero-sign.js';
 import { anchoredPredicate, compileValue, condition } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
@@ -1041,7 +1042,10 @@ export class Emitter {
       if (!this.hoisted.has(n) || this.hoisting.has(n)) return undefined;
       this.hoisting.add(n);
       try {
-        return this.cteValue(compile());
+        const t = this.vtype(n);
+        if (!floatInside(t)) return this.cteValue(compile());
+        const ctx = { fresh: (p: string) => this.fresh(p), share: (e: Expr, body: (x: Expr) => Expr) => this.share(e, body) };
+        return fromSigns(this.cteValue(withSigns(compile(), t, ctx)), t, ctx);
       } finally {
         this.hoisting.delete(n);
       }
