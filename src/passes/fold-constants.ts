@@ -53,6 +53,8 @@ export type IsRuntimeError = (e: unknown) => boolean;
 const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWrite']);
 /** Value nodes the SQL backend compiles to subqueries. */
 const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
+/** Operations that evaluate every operand, in order, before anything else. */
+const STRICT_EVAL: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'ArrayLen', 'ArrayRef']);
 /** A StreamRange longer than this is not run at compile time. */
 const MAX_RANGE = 100_000;
 
@@ -211,6 +213,20 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     }
     const leaf = constantValue(node);
     if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
+    // A strict operation raises what its first raising operand raises, when the operands
+    // before that one evaluate: known without running it again (a SQL engine may not reach the
+    // error where an operand's is, as when another operand is a subquery it runs up front).
+    if (stuck && STRICT_EVAL.has(node.kind)) {
+      for (const k of kids) {
+        const e = raises.get(k.ir);
+        if (e !== undefined) {
+          raises.set(ir, e);
+          hoisted.delete(ir);
+          break;
+        }
+        if (k.state === 'stuck') break;
+      }
+    }
     // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
     // raise must be known at the node itself: evaluate it although a child is stuck.
     if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
