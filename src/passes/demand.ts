@@ -103,6 +103,32 @@ export function explodesMissing(n: IR): boolean {
   return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!);
 }
 
+/** Whether one of the first `n` key fields of table `t` is missing by its form on every row. */
+function keyMissing(t: IR, n: number): boolean {
+  const keys = keysByForm(t);
+  return keys !== undefined && keys.slice(0, n).some((k) => rowFieldMissing(t, k));
+}
+
+/** The key fields of a table as its form shows them (a `TableKeyBy` below nodes keeping them). */
+function keysByForm(t: IR): readonly string[] | undefined {
+  for (;;) {
+    switch (t.kind) {
+      case 'TableKeyBy':
+        return t.keys;
+      case 'TableMapRows':
+      case 'TableFilter':
+      case 'TableHead':
+      case 'TableTail':
+      case 'TableDistinct':
+      case 'TableMapGlobals':
+        t = t.child;
+        break;
+      default:
+        return undefined;
+    }
+  }
+}
+
 /** Whether row field `name` of table `t` is missing by its form on every row. */
 function rowFieldMissing(t: IR, name: string): boolean {
   for (;;) {
@@ -144,6 +170,8 @@ export function staticallyEmpty(n: IR): boolean {
       if (x.kind === 'TableExplode' && explodesMissing(x)) return true;
       if (x.kind === 'TableJoin') {
         const [l, r] = kids as [boolean, boolean];
+        // A key missing by its form on every row of a side matches nothing (semantics.md §7).
+        if (x.joinType === 'inner' && (keyMissing(x.left, x.joinKey) || keyMissing(x.right, x.joinKey))) return true;
         return x.joinType === 'inner' ? l || r : x.joinType === 'left' ? l : x.joinType === 'right' ? r : l && r;
       }
       if (x.kind === 'TableLeftJoinRightDistinct') return kids[0] === true;
