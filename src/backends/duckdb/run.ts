@@ -15,6 +15,7 @@ import { printSql } from './print.js';
 import type { Query } from './sql.js';
 import { fixLambdas } from './lambdas.js';
 import { guardBranches } from './guards.js';
+import { joinSideMayRaise } from './pruning.js';
 
 const LAMBDA_PASS_DEPTH = 2_000;
 import { quoteIdent, quoteString } from './quote.js';
@@ -38,7 +39,12 @@ export interface CompiledSql {
   readonly depth: number;
   /** The type of the table whose rows `main` gives (the program, or the child of a TableWrite). */
   readonly rowType?: TableType;
+  /** Whether the run disables DuckDB's statistics propagation (`pruning.ts`). */
+  readonly noStatistics: boolean;
 }
+
+/** The setting a run with `noStatistics` adds to the connection's `disabled_optimizers`. */
+export const NO_STATISTICS = 'statistics_propagation';
 
 const QUERY_KINDS: ReadonlySet<string> = new Set(['select', 'unionAll', 'with']);
 
@@ -93,6 +99,7 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
     type: info.types.get(ir)!,
     spans: em.spans,
     depth,
+    noStatistics: joinSideMayRaise(ir, info.types),
   };
 }
 
@@ -103,9 +110,12 @@ export function compileSql(ir: IR, options: CompileOptions = {}): string {
 
 /** All statements, for `irc compile --emit sql`. */
 export function formatSql(c: CompiledSql): string {
-  if (c.write) return writeStatement(c.write, c) + ';\n';
-  if (c.global === undefined) return c.main + ';\n';
-  return `-- rows\n${c.main};\n\n-- global\n${c.global};\n`;
+  const setting = c.noStatistics
+    ? `-- A join side may raise: DuckDB must not prune it from statistics (the program's errors).\nSET disabled_optimizers = ${quoteString(NO_STATISTICS)};\n\n`
+    : '';
+  if (c.write) return setting + writeStatement(c.write, c) + ';\n';
+  if (c.global === undefined) return setting + c.main + ';\n';
+  return `${setting}-- rows\n${c.main};\n\n-- global\n${c.global};\n`;
 }
 
 function writeStatement(w: TableWriter, c: CompiledSql): string {
@@ -192,6 +202,19 @@ export async function runDuckDB(ir: IR, options: DuckRunOptions = {}): Promise<R
 }
 
 async function execute(c: DuckDBConnection, compiled: CompiledSql, ir: IR): Promise<Result> {
+  if (!compiled.noStatistics) return executeAs(c, compiled, ir);
+  const before = String((await c.runAndReadAll("SELECT current_setting('disabled_optimizers')")).getRows()[0]![0] ?? '');
+  const off = before.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (off.includes(NO_STATISTICS)) return executeAs(c, compiled, ir);
+  await c.run(`SET disabled_optimizers = ${quoteString([...off, NO_STATISTICS].join(','))}`);
+  try {
+    return await executeAs(c, compiled, ir);
+  } finally {
+    await c.run(`SET disabled_optimizers = ${quoteString(before)}`);
+  }
+}
+
+async function executeAs(c: DuckDBConnection, compiled: CompiledSql, ir: IR): Promise<Result> {
   const type = compiled.type;
   const run = async (sql: string): Promise<DuckDBValue[][]> => {
     try {
