@@ -1321,6 +1321,10 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
     // DuckDB's decorrelated ORDER BY + LIMIT under a window: "Failed to bind column reference".
     await expectValue(`(ToArray (StreamMap x ${range(0, 3)} (GetField rows (TableCollect (TableDistinct (TableHead 5 (TableFilter (TableRange 5 1) (ApplyComparisonOp LT (GetField idx (Ref row)) (Ref x)))))))))`, [[], [[0]], [[0], [1]]]);
   });
+  test('CollectAsSet of a value the lambda pass rewrites (a fold reading a loop variable)', async () => {
+    // "In a DISTINCT aggregate, ORDER BY expressions must appear in the argument list".
+    await expectValue('(ToArray (StreamMap x (ToStream False (Literal Array[Int64] "[5,7]")) (TableAggregate (TableRange 3 None) (ApplyAggOp CollectAsSet () ((StreamFold acc y (ToStream False (Literal Array[Int64] "[1]")) (Ref x) (ApplyBinaryPrimOp Add (Ref acc) (Ref y))))))))', [[6n], [8n]]);
+  });
   test('a fold of a scan in a row map: each step reads the step before', async () => {
     // Each step's per-row value reads the one before: one projection layer per step, not one select.
     const rows = Array.from({ length: 3 }, (_, i) => [i, null]);

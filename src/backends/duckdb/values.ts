@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, constantValue, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, mapChildren, readsOnly, readsOuter } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, forChildren, mapChildren, readsOnly, readsOuter } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Reopened, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -1168,7 +1168,9 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
     case 'Collect':
       return call('coalesce', [agg('list', [x], { orderBy: order }), emptyList(t)]);
     case 'CollectAsSet': {
-      if (ctx.window) return setOf(em, call('coalesce', [agg('list', [x]), emptyList(t)]));
+      // DISTINCT needs its ORDER BY to be its argument, which the lambda pass may write
+      // twice over with different names: such an argument is sorted afterwards.
+      if (ctx.window || containsSubquery(x) || holdsLambda(x)) return setOf(em, call('coalesce', [agg('list', [x]), emptyList(t)]));
       return call('coalesce', [agg('list', [x], { distinct: true, orderBy: [{ expr: x, desc: false, nulls: 'LAST' }] }), emptyList(t)]);
     }
     case 'Take': {
@@ -1444,3 +1446,14 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   return cast(subquery(entries), repType(dt));
 }
 
+/** Whether `e` holds a lambda. */
+function holdsLambda(e: Expr): boolean {
+  let found = false;
+  const go = (x: Expr): void => {
+    if (found) return;
+    if (x.kind === 'lambda') found = true;
+    else forChildren(x, go);
+  };
+  go(e);
+  return found;
+}
