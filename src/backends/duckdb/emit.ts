@@ -426,10 +426,20 @@ export class Emitter {
   }
 
   /** A value computed once in a one-row CTE, read through a scalar subquery. */
-  private cteValue(e: Expr): Expr {
-    const name = this.fresh('v');
-    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: e, alias: 'v' }] } });
-    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v') }], from: { kind: 'tableRef', name } } };
+  private cteValue(e: Expr, t: Type): Expr {
+    return this.oneRowCte('v', 'v', e, t);
+  }
+
+  /**
+   * `e` (of type `t`) as a one-row CTE, read where it stands through a scalar subquery. A float
+   * inside a container travels with its sign beside it (zero-sign.ts).
+   */
+  private oneRowCte(prefix: string, column: string, e: Expr, t: Type): Expr {
+    const name = this.fresh(prefix);
+    const signs = floatInside(t) ? { fresh: (p: string) => this.fresh(p), share: (x: Expr, body: (y: Expr) => Expr) => this.share(x, body) } : undefined;
+    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: signs ? withSigns(e, t, signs) : e, alias: column }] } });
+    const read: Expr = { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col(column) }], from: { kind: 'tableRef', name } } };
+    return signs ? fromSigns(read, t, signs) : read;
   }
 
   /** A global value made shareable: a one-row CTE when the scope allows. */
@@ -440,9 +450,7 @@ export class Emitter {
     if (v.kind === 'vstruct' || this.filledGlobals.has(e)) return v;
     const filled: Expr = { kind: 'call', name: 'coalesce', args: [e, this.toExpr(vstruct(t.fields.map((f) => [f.name, { kind: 'null', type: repType(f.type) }] as const)), t)] };
     if (this.simple(e) || !scope.closed) return filled;
-    const name = this.fresh('g');
-    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: filled, alias: 'g' }] } });
-    const read: Expr = { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('g') }], from: { kind: 'tableRef', name } } };
+    const read = this.oneRowCte('g', 'g', filled, t);
     this.filledGlobals.add(read);
     return read;
   }
@@ -520,7 +528,7 @@ export class Emitter {
         const vt = this.vtype(n.rowsAndGlobal) as StructType;
         const v0 = this.value(n.rowsAndGlobal, outer);
         // Read twice (rows and global): computed once, in a CTE when the scope allows.
-        const v = scope.closed && v0.kind !== 'vstruct' && !this.simple(v0) ? this.cteValue(this.toExpr(v0, vt)) : v0;
+        const v = scope.closed && v0.kind !== 'vstruct' && !this.simple(v0) ? this.cteValue(this.toExpr(v0, vt), vt) : v0;
         const rowsT = vt.fields[fieldIndex(vt, 'rows')]!.type;
         const globalT = vt.fields[fieldIndex(vt, 'global')]!.type as StructType;
         const rows = this.toExpr(this.getField(v, vt, 'rows'), rowsT);
@@ -1042,10 +1050,7 @@ export class Emitter {
       if (!this.hoisted.has(n) || this.hoisting.has(n)) return undefined;
       this.hoisting.add(n);
       try {
-        const t = this.vtype(n);
-        if (!floatInside(t)) return this.cteValue(compile());
-        const ctx = { fresh: (p: string) => this.fresh(p), share: (e: Expr, body: (x: Expr) => Expr) => this.share(e, body) };
-        return fromSigns(this.cteValue(withSigns(compile(), t, ctx)), t, ctx);
+        return this.cteValue(compile(), this.vtype(n));
       } finally {
         this.hoisting.delete(n);
       }
