@@ -1165,6 +1165,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(compileProgram(parse(safe)).noStatistics).toBe(false);
     expect(compileProgram(parse(safe.replace('(F64 1.5)', '(Cast Float64 (ApplyBinaryPrimOp Add (GetField idx (Ref row)) (I32 1)))'))).noStatistics).toBe(true);
   });
+  test('a RelationalLet whose value is known to raise raises where the let is evaluated, read or not', async () => {
+    await expectError("(TableAggregate (TableRange 3 None)\n  (RelationalLet r (ToSet (StreamTake (ToStream False (Literal Array[Int64] \"[]\")) (I32 -5)))\n    (If (ApplyAggOp PrevNonnull () ((True))) (NA Int32) (ArrayLen (ToArray (ToStream False (RelationalRef r Set[Int64])))))))", 'InvalidArgument');
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

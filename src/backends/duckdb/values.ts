@@ -373,10 +373,14 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       return em.table(n.child, tableScope).global;
     case 'TableWrite':
       return unsupported(n, 'TableWrite inside an expression; a TableWrite must be the whole program');
-    case 'RelationalLet':
+    case 'RelationalLet': {
       // A dead relational let is not evaluated (semantics.md §1).
       if (!em.needed(n.value)) return val(n.body);
+      // One known to raise raises where the let is evaluated, read or not (as a Let's binding).
+      const raised = em.raises(n.value);
+      if (raised !== undefined) return em.raise(raised.span ? { ...n.value, span: raised.span } : n.value, raised.errorClass, raised.message, t());
       return val(n.body, { ...scope, rel: scope.rel.set(n.name, em.relationalLet(n.value, scope)) });
+    }
     case 'RelationalRef': {
       const ref = scope.rel.get(n.name);
       if (ref === undefined) throw new InternalError(`unbound relational ${n.name}`);
