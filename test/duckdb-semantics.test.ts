@@ -1168,6 +1168,10 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a RelationalLet whose value is known to raise raises where the let is evaluated, read or not', async () => {
     await expectError("(TableAggregate (TableRange 3 None)\n  (RelationalLet r (ToSet (StreamTake (ToStream False (Literal Array[Int64] \"[]\")) (I32 -5)))\n    (If (ApplyAggOp PrevNonnull () ((True))) (NA Int32) (ArrayLen (ToArray (ToStream False (RelationalRef r Set[Int64])))))))", 'InvalidArgument');
   });
+  test('a fold whose stream is known to raise is that error where it stands, however little of it is needed', async () => {
+    // A new key evaluated per row, over no rows: never (DuckDB ran the fold's recursive CTE up front).
+    await expectValue("(TableKeyByAndAggregate None 50\n  (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5)))\n  (MakeStruct (n (ApplyAggOp Count () ())))\n  (StreamFold acc x\n    (StreamZip 1 AssertSameLength (a b)\n      (ToStream False (Literal Array[Int32] \"[1,2]\"))\n      (ToStream False (Literal Array[Int32] \"[1]\"))\n      (ApplyBinaryPrimOp Add (Ref a) (Ref b)))\n    (MakeStruct (s (I32 0)) (t (I32 0)))\n    (StreamAgg y (ToStream False (Literal Array[Int32] \"[1]\")) (MakeStruct (s (ApplyAggOp Max () ((Ref x)))) (t (Ref x))))))", { rows: [], global: [] });
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -31,8 +31,9 @@ export interface Folded {
   /** Closed expressions that raise when evaluated, with the error. */
   readonly raises: ReadonlyMap<IR, unknown>;
   /**
-   * Those of `raises` that raise whatever part of them is needed: a `StreamAgg` or `ToDict`
-   * whose collection raises (which a SQL engine would run as a subquery up front).
+   * Those of `raises` that raise whatever part of them is needed: a `StreamAgg`, `ToDict`,
+   * fold or other collection operation whose collection raises (which a SQL engine would run
+   * as a subquery up front).
    */
   readonly raisesWhole: ReadonlySet<IR>;
   /**
@@ -55,6 +56,8 @@ const OPAQUE_KINDS: ReadonlySet<string> = new Set(['Grad', 'Gradient', 'TableWri
 const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 /** Operations that evaluate every operand, in order, before anything else. */
 const STRICT_EVAL: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'ArrayLen', 'ArrayRef']);
+/** Collection operations that evaluate their whole collection (child 0) first. */
+const STREAM_FIRST: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan', 'StreamMap', 'StreamFlatMap', 'StreamFilter', 'StreamTake', 'StreamDrop', 'StreamLen', 'ToArray', 'ToSet', 'ToDict', 'ToStream', 'ArraySort']);
 /** A StreamRange longer than this is not run at compile time. */
 const MAX_RANGE = 100_000;
 
@@ -214,14 +217,17 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const leaf = constantValue(node);
     if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
     // A strict operation raises what its first raising operand raises, when the operands
-    // before that one evaluate: known without running it again (a SQL engine may not reach the
-    // error where an operand's is, as when another operand is a subquery it runs up front).
-    if (stuck && STRICT_EVAL.has(node.kind)) {
-      for (const k of kids) {
+    // before that one evaluate, and a collection operation what its collection raises: known
+    // without running it again (a SQL engine may not reach the error where an operand's is, as
+    // when another operand is a subquery it runs up front).
+    if (stuck && (STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind))) {
+      for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
         const e = raises.get(k.ir);
         if (e !== undefined) {
           raises.set(ir, e);
           hoisted.delete(ir);
+          // A collection that raises raises whatever part of the result is needed.
+          if (STREAM_FIRST.has(node.kind)) raisesWhole.add(ir);
           break;
         }
         if (k.state === 'stuck') break;
@@ -241,7 +247,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         raises.set(ir, e);
         // Known to raise, it is that error where it stands, in every backend: not hoisted.
         hoisted.delete(ir);
-        if (SUBQUERY_KINDS.has(node.kind) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
+        if ((SUBQUERY_KINDS.has(node.kind) || STREAM_FIRST.has(node.kind)) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
       }
       return { ...base, state: 'stuck' };
     }
