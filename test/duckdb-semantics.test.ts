@@ -1172,6 +1172,11 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     // A new key evaluated per row, over no rows: never (DuckDB ran the fold's recursive CTE up front).
     await expectValue("(TableKeyByAndAggregate None 50\n  (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5)))\n  (MakeStruct (n (ApplyAggOp Count () ())))\n  (StreamFold acc x\n    (StreamZip 1 AssertSameLength (a b)\n      (ToStream False (Literal Array[Int32] \"[1,2]\"))\n      (ToStream False (Literal Array[Int32] \"[1]\"))\n      (ApplyBinaryPrimOp Add (Ref a) (Ref b)))\n    (MakeStruct (s (I32 0)) (t (I32 0)))\n    (StreamAgg y (ToStream False (Literal Array[Int32] \"[1]\")) (MakeStruct (s (ApplyAggOp Max () ((Ref x)))) (t (Ref x))))))", { rows: [], global: [] });
   });
+  test('IsNA of a value present by its form is false, the value unevaluated', async () => {
+    // DuckDB folds `[NULL, error(...)] IS NULL` to FALSE.
+    await expectValue('(IsNA (MakeArray Array[Int32] (NA Int32) (Die Int32 1 (Str "x"))))', false);
+    await expectValue('(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (n (IsNA (MakeStruct (a (ArrayRef -1 (Literal Array[Int32] "[]") (GetField idx (Ref row))))))))))', [[[0, false], [1, false]], []]);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -23,7 +23,7 @@ import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../i
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
-import { fieldWrittenOut, staticallyMissing } from './static-missing.js';
+import { fieldWrittenOut, presentByForm, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export interface Folded {
@@ -176,6 +176,12 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       // A closed scalar field (an expression, kept as written) is known too.
       const k = knownScalars.get(field);
       if (k !== undefined) return { ...k, ir: field, shadow: k.value === null ? k.ir : literalOf(k, node.span) };
+    }
+    // IsNA of a value present by its form is false, the value unevaluated (as SQL folds
+    // `x IS NULL` of an expression it knows is not NULL).
+    if (node.kind === 'IsNA' && presentByForm(results[0]!.ir)) {
+      const no = { kind: 'False', ...(node.span ? { span: node.span } : {}) } as IR;
+      return { ir: no, shadow: no, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: false };
     }
     // If and Switch on a known condition are the branch taken; Coalesce drops known missings.
     let kids = results;
