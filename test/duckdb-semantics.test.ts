@@ -1177,6 +1177,13 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectValue('(IsNA (MakeArray Array[Int32] (NA Int32) (Die Int32 1 (Str "x"))))', false);
     await expectValue('(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (n (IsNA (MakeStruct (a (ArrayRef -1 (Literal Array[Int32] "[]") (GetField idx (Ref row))))))))))', [[[0, false], [1, false]], []]);
   });
+  test('a filter predicate reading no column over rows with no order column is tied to a row column', async () => {
+    // Else DuckDB pulls it above the join, where no joined row reaches it.
+    await expectError("(TableJoin inner 1\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableFilter\n      (TableAggregateByKey\n        (TableOrderBy () (TableRange 3 None))\n        (SelectFields (g `a\\\\\\`b` neginf)\n          (Literal Struct{`a\\\\\\`b`:Array[Float64],neginf:String,g:String} \"{\\\"a\\\\\\\\`b\\\":[-373501.2044198811],\\\"neginf\\\":null,\\\"g\\\":\\\"\\\\r\\\\n\\\"}\")))\n      (Die Boolean 0 (NA String))))\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableParallelize None\n      (MakeStruct\n        (rows\n          (Literal Array[Struct{`a\\\\\\`b`:Array[Float64],i:Tuple[Float32]}] \"[{\\\"a\\\\\\\\`b\\\":[0.00003122832705266774,4.621577868238091e-7,1e-310],\\\"i\\\":[null]},{\\\"a\\\\\\\\`b\\\":[-49558486.78946495,5e-324,-0.2767461584880948],\\\"i\\\":[-3.4028235e+38]}]\"))\n        (global (NA Struct{}))))))", 'Die');
+  });
+  test('a join key missing by its form in an aggregated struct (TableAggregateByKey) matches nothing: the side is not evaluated', async () => {
+    await expectValue("(TableJoin inner 1\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableFilter\n      (TableAggregateByKey\n        (TableOrderBy () (TableRange 3 None))\n        (NA Struct{g:String,`a\\\\\\`b`:Array[Float64],neginf:String}))\n      (Die Boolean 0 (NA String))))\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableParallelize None\n      (MakeStruct\n        (rows\n          (Literal Array[Struct{`a\\\\\\`b`:Array[Float64],i:Tuple[Float32]}] \"[{\\\"a\\\\\\\\`b\\\":[0.00003122832705266774,4.621577868238091e-7,1e-310],\\\"i\\\":[null]},{\\\"a\\\\\\\\`b\\\":[-49558486.78946495,5e-324,-0.2767461584880948],\\\"i\\\":[-3.4028235e+38]}]\"))\n        (global (NA Struct{}))))))", { rows: [], global: [] });
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

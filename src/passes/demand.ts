@@ -138,6 +138,14 @@ function rowFieldMissing(t: IR, name: string): boolean {
         const f = fieldWrittenOut({ kind: 'GetField', name, o: t.newRow }, t.newRow);
         return f === null || (f !== undefined && staticallyMissing(f));
       }
+      case 'TableAggregateByKey':
+      case 'TableKeyByAndAggregate': {
+        // A field of the aggregated struct (the others are keys).
+        const e = t.expr;
+        if (e.kind === 'NA') return e.type.kind === 'Struct' && e.type.fields.some((x) => x.name === name);
+        const f = fieldWrittenOut({ kind: 'GetField', name, o: e }, e);
+        return f === null || (f !== undefined && staticallyMissing(f));
+      }
       case 'TableKeyBy':
       case 'TableOrderBy':
       case 'TableFilter':

@@ -576,7 +576,8 @@ export class Emitter {
         const vars = scope.vars.set('row', o.row).set('global', child.global);
         // A predicate that reads no column would move above a join (DuckDB pulls such filters
         // up), where the rows an empty join drops never reach it.
-        const pred = anchoredPredicate(condition(this.api, n.pred, { ...outer, vars, closed: false }), o.order);
+        const firstCol = [...child.cols, ...child.hidden][0];
+        const pred = anchoredPredicate(condition(this.api, n.pred, { ...outer, vars, closed: false }), o.order, firstCol === undefined ? undefined : col(firstCol, o.alias));
         const p = this.project(o, this.rowFields(o.row, type.row));
         return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, where: pred }, p.cols, p.hidden, p.order, child.global, type);
       }

@@ -1115,9 +1115,9 @@ const presentLiteral = (e: Expr): boolean =>
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' || e.kind === 'null' || (e.kind === 'cast' && isLiteral(e.operand));
 
-/** A filter predicate tied to its rows, unless a literal (which DuckDB may fold away). */
-export function anchoredPredicate(pred: Expr, order: readonly OrderItem[]): Expr {
-  return isLiteral(pred) ? pred : anchored(pred, order);
+/** A filter predicate tied to its rows (to `fallback`, a row column, when they have no order), unless a literal (which DuckDB may fold away). */
+export function anchoredPredicate(pred: Expr, order: readonly OrderItem[], fallback?: Expr): Expr {
+  return isLiteral(pred) ? pred : anchored(pred, order, fallback);
 }
 
 /** `e` with its outermost subqueries marked `always` (not guarded by the branches around). */
