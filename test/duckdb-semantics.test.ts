@@ -1184,6 +1184,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a join key missing by its form in an aggregated struct (TableAggregateByKey) matches nothing: the side is not evaluated', async () => {
     await expectValue("(TableJoin inner 1\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableFilter\n      (TableAggregateByKey\n        (TableOrderBy () (TableRange 3 None))\n        (NA Struct{g:String,`a\\\\\\`b`:Array[Float64],neginf:String}))\n      (Die Boolean 0 (NA String))))\n  (TableKeyBy (`a\\\\\\`b`) False\n    (TableParallelize None\n      (MakeStruct\n        (rows\n          (Literal Array[Struct{`a\\\\\\`b`:Array[Float64],i:Tuple[Float32]}] \"[{\\\"a\\\\\\\\`b\\\":[0.00003122832705266774,4.621577868238091e-7,1e-310],\\\"i\\\":[null]},{\\\"a\\\\\\\\`b\\\":[-49558486.78946495,5e-324,-0.2767461584880948],\\\"i\\\":[-3.4028235e+38]}]\"))\n        (global (NA Struct{}))))))", { rows: [], global: [] });
   });
+  test('a scan aggregation with a closed body known to raise stays in its branch (not a column computed for every row)', async () => {
+    await expectValue("(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (k (If (ApplyScanOp Max () ((False))) (AggExplode e True (NA Stream[Int32]) (ArrayRef -1 (Literal Array[Int32] \"[1]\") (I32 2))) (NA Int32)))))", { rows: [[0, null], [1, null], [2, null]], global: [] });
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -543,7 +543,8 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
 
 /** A scan's per-row subquery, in the projection below when it reads only the current row. */
 function perRow(ctx: AggCtx, q: Expr): Expr {
-  return ctx.collectRow !== undefined && ctx.rowAlias !== undefined && readsOnly(q, ctx.rowAlias) ? ctx.collectRow(q) : q;
+  // (Only a subquery: an expression, an error above all, stays where it stands, in its branch.)
+  return ctx.collectRow !== undefined && ctx.rowAlias !== undefined && q.kind === 'subquery' && readsOnly(q, ctx.rowAlias) ? ctx.collectRow(q) : q;
 }
 
 /** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
