@@ -1187,6 +1187,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a scan aggregation with a closed body known to raise stays in its branch (not a column computed for every row)', async () => {
     await expectValue("(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (k (If (ApplyScanOp Max () ((False))) (AggExplode e True (NA Stream[Int32]) (ArrayRef -1 (Literal Array[Int32] \"[1]\") (I32 2))) (NA Int32)))))", { rows: [[0, null], [1, null], [2, null]], global: [] });
   });
+  test('a closed Void expression known to raise is that error where it stands (a Switch case not taken)', async () => {
+    await expectValue("(Switch\n  (TableAggregate\n    (TableMapRows (TableRange 3 2) (NA Struct{idx:Int32,g:Struct{}}))\n    (ApplyAggOp Min () ((I32 1073741824))))\n  (NA Void)\n  (NA Void)\n  (StreamAgg __\n    (ToStream False\n      (Literal Array[Int64] \"[6587991863007690077,2147483648,-7877912523174934914,null]\"))\n    (ArrayRef 1 (Literal Array[Void] \"[]\") (ApplyAggOp Min () ((I32 7))))))", null);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

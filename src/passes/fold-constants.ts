@@ -242,7 +242,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
     // raise must be known at the node itself: evaluate it although a child is stuck.
     if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
-    if (type === undefined || !('kind' in type) || type.kind === 'Stream' || type.kind === 'Void') return { ...base, state: 'closed' };
+    if (type === undefined || !('kind' in type) || type.kind === 'Stream') return { ...base, state: 'closed' };
     try {
       const value = evaluate(shadow as ValueIR);
       if (value === null) return missing(node, type, reads, opaque, tables);
