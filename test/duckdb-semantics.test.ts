@@ -423,6 +423,9 @@ describe('§3 -0.0 through tables', () => {
   test('a closed global read through its CTE keeps -0.0', async () => {
     await expectValue('(ApplyBinaryPrimOp FloatingPointDivide (F32 2.0) (GetField idx (TableGetGlobals (TableParallelize 4 (Literal Struct{rows:Array[Struct{a:Int32}],global:Struct{idx:Float32,b:String}} "{\\"rows\\":[],\\"global\\":{\\"idx\\":-0.0,\\"b\\":\\"x\\"}}")))))', -Infinity);
   });
+  test('a fold run as a recursive CTE keeps a -0.0 result (DuckDB turns a correlated ORDER BY ... LIMIT 1 into arg_max)', async () => {
+    await expectValue("(ApplyBinaryPrimOp FloatingPointDivide (F32 -1.0) (StreamFold a z (ToStream False (Literal Array[Int32] \"[1,2]\")) (NA Float32) (ApplyBinaryPrimOp FloatingPointDivide (StreamAgg z (ToStream False (Literal Array[Float64] \"[2.0]\")) (ApplyAggOp PrevNonnull () ((F32 1e-45)))) (F32 neginf))))", Infinity);
+  });
   test.fails('TableCollect and aggregators over table rows keep -0.0', async () => {
     await expectValue(`(TableCollect ${negZero('{"k":-0.0,"v":1}')})`, [[[-0, 1]], []]);
     await expectValue(`(TableAggregate ${negZero('{"k":-0.0,"v":1},{"k":0.0,"v":2}')} (MakeTuple (0 1) (ApplyAggOp Min () ((GetField k (Ref row)))) (ApplyAggOp Collect () ((GetField k (Ref row))))))`, [-0, [-0, 0]]);

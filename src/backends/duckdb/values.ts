@@ -916,7 +916,9 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
     const result: Select =
       n.kind === 'StreamScan'
         ? { kind: 'select', columns: [{ expr: call('list', [col('acc')], { orderBy: [{ expr: col('i'), desc: false }] }) }], from: { kind: 'tableRef', name: r } }
-        : { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, orderBy: [{ expr: col('i'), desc: true }], limit: big(1n) };
+        : // The last step is step len(l): read by number (a correlated ORDER BY ... LIMIT 1 becomes
+          // arg_max, which drops a -0.0's sign).
+          { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, where: binary('=', col('i'), call('len', [l])) };
     const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
     return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
   });
