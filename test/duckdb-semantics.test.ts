@@ -1193,6 +1193,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a closed Void expression known to raise is that error where it stands (a Switch case not taken)', async () => {
     await expectValue("(Switch\n  (TableAggregate\n    (TableMapRows (TableRange 3 2) (NA Struct{idx:Int32,g:Struct{}}))\n    (ApplyAggOp Min () ((I32 1073741824))))\n  (NA Void)\n  (NA Void)\n  (StreamAgg __\n    (ToStream False\n      (Literal Array[Int64] \"[6587991863007690077,2147483648,-7877912523174934914,null]\"))\n    (ArrayRef 1 (Literal Array[Void] \"[]\") (ApplyAggOp Min () ((I32 7))))))", null);
   });
+  test('a scan AggExplode whose closed array is known to raise raises on any row, though its body reads no element', async () => {
+    await expectError("(TableExplode (\"elt\")\n  (TableMapRows\n    (TableRange 2 1)\n    (InsertFields (Ref row) None\n      (elt\n        (AggExplode row True\n          (StreamScan value False\n            (StreamDrop (ToStream False (Literal Array[Int32] \"[1,2]\")) (I32 -5))\n            (NA Array[Boolean])\n            (NA Array[Boolean]))\n          (AggArrayPerElement e i True True (NA Array[String]) (NA Int32) (I32 2)))))))", 'InvalidArgument');
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

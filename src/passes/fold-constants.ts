@@ -210,6 +210,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (!closed) {
       // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
       // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
+      // An AggExplode's closed array: known to raise, it is that error on every row.
+      if (node.kind === 'AggExplode' && !opaqueOrOpen(kids[0]!) && kids[0]!.state !== 'stuck') {
+        const e = collectionError(kids[0]!.shadow);
+        if (e !== undefined) raises.set(kids[0]!.ir, e);
+      }
       if (SUBQUERY_KINDS.has(node.kind) && !opaqueOrOpen(kids[0]!)) {
         const e = collectionError(kids[0]!.shadow);
         if (e !== undefined) {

@@ -1312,6 +1312,14 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
 function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggExplode outside an aggregation');
+  // A scan evaluates every row's array, this row's too (semantics.md §5): one known to raise
+  // raises on any row, though what the body aggregates may not read its elements.
+  // It is a column of the row projection, as a loop or branch around may not run.
+  const raised = n.isScan ? em.raises(n.array) : undefined;
+  if (raised !== undefined) {
+    const e = em.raise(raised.span ? { ...n.array, span: raised.span } : n.array, raised.errorClass, raised.message, em.typeOf(n));
+    return ctx.collectRow ? ctx.collectRow(e) : ctx.collect ? ctx.collect(e) : e;
+  }
   if (ctx.reopen === undefined) return unsupported(n, 'AggExplode here');
   const reopen = ctx.reopen;
   const open = () => {
