@@ -1,8 +1,9 @@
 // A pass over the SQL tree: DuckDB computes a correlated subquery for every outer row, also
 // where a CASE does not take the branch it sits in (decorrelation turns it into a join over
 // all rows), so an error there would be raised where the program never reaches it
-// (semantics.md §1). Each correlated subquery in a CASE branch gets the conditions that lead
-// to the branch in its WHERE: on rows that do not take it, it computes nothing.
+// (semantics.md §1); an uncorrelated one it runs up front. Each such subquery in a CASE branch
+// (but a read of a hoisted value's CTE) gets the conditions that lead to the branch in its
+// WHERE: on rows that do not take it, it computes nothing.
 //
 //   CASE WHEN t.k = 0 THEN (SELECT f(p) FROM (SELECT t.a AS p) AS s) END
 //   CASE WHEN t.k = 0 THEN (SELECT f(p) FROM (SELECT t.a AS p WHERE t.k = 0) AS s) END
@@ -38,7 +39,9 @@ function expr(x: Expr, guards: readonly Expr[]): Expr {
     }
     case 'subquery': {
       const inner = query(x.query);
-      if (guards.length === 0 || x.always || !readsOuter(x, '')) return { ...x, query: inner };
+      // An uncorrelated one too (DuckDB runs it up front), unless it reads a one-row CTE: a
+      // hoisted value is evaluated whether or not its place is reached (semantics.md §7).
+      if (guards.length === 0 || x.always || (!readsOuter(x, '') && readsCte(x.query))) return { ...x, query: inner };
       // (Not a guard that names something the subquery binds: it would read that instead.)
       const bound = boundNames(inner);
       const usable = guards.filter((g) => !mentions(g, bound));
@@ -74,6 +77,11 @@ function guardedFrom(f: From, guards: readonly Expr[]): From {
     default:
       return f;
   }
+}
+
+/** Whether `q` reads a CTE directly (`SELECT v FROM cte`). */
+function readsCte(q: Query): boolean {
+  return q.kind === 'select' && q.from?.kind === 'tableRef' && q.where === undefined;
 }
 
 /** Whether a condition can be evaluated anywhere without raising. */
