@@ -1178,6 +1178,7 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('IsNA of a value present by its form is false, the value unevaluated', async () => {
     // DuckDB folds `[NULL, error(...)] IS NULL` to FALSE.
     await expectValue('(IsNA (MakeArray Array[Int32] (NA Int32) (Die Int32 1 (Str "x"))))', false);
+    await expectValue('(IsNA (Let eval a (NA Int64) (MakeArray None (Die Set[Int32] -1 (NA String)))))', false);
     await expectValue('(TableCollect (TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (n (IsNA (MakeStruct (a (ArrayRef -1 (Literal Array[Int32] "[]") (GetField idx (Ref row))))))))))', [[[0, false], [1, false]], []]);
   });
   test('a filter predicate reading no column over rows with no order column is tied to a row column', async () => {

@@ -162,6 +162,8 @@ export function presentByForm(n: IR): boolean {
     case 'InsertFields':
     case 'SelectFields':
       return presentByForm(n.old);
+    case 'Let':
+      return presentByForm(n.body);
     // Aggregators that are never missing (semantics.md §5), and a dict of groups.
     case 'ApplyAggOp':
     case 'ApplyScanOp':
