@@ -212,8 +212,13 @@ function orderSensitive(node: IR): boolean {
   return 'isScan' in node && node.isScan;
 }
 
-/** The number of elements of a stream of a literal or `MakeArray`; undefined for any other. */
+/** The number of elements of a stream of a literal or `MakeArray`, or a `StreamRange` of constants; undefined for any other. */
 function lengthByForm(a: IR): number | undefined {
+  if (a.kind === 'StreamRange') {
+    const [start, stop, step] = [a.start, a.stop, a.step].map((x) => (x.kind === 'I32' ? x.value : undefined));
+    if (start === undefined || stop === undefined || step === undefined || step === 0) return undefined;
+    return Math.max(0, Math.ceil((stop - start) / step));
+  }
   if (a.kind !== 'ToStream') return undefined;
   const arr = a.a;
   if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
