@@ -379,6 +379,20 @@ describe('§2 integer overflow is IntegerOverflow', () => {
 
 // ---- §3 floats --------------------------------------------------------------------------------
 
+describe('§2 a scan\'s Sum or Product is range-checked where its value is read', () => {
+  test('rows whose value no branch reads raise nothing', async () => {
+    const rows = { rows: [[0, null, null], [1, null, null], [2, null, null]], global: [] };
+    await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (s (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (ApplyScanOp Sum () ((I64 7553101077806043493)))\n         (NA Int64)))\n    (p (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (AggExplode e True (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyScanOp Product () ((I64 -5067495830778618749))))\n         (NA Int64)))))", rows);
+    await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (p (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (AggExplode e True (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyScanOp Product () ((I64 -5067495830778618749))))\n         (NA Int64)))))", { rows: rows.rows.map((r) => [r[0], null]), global: [] });
+  });
+  test('a product past Int64 on the way back inside it is still an overflow, and a zero makes it 0', async () => {
+    const prod = (xs: string) => `(StreamAgg x (ToStream False (Literal Array[Int64] "${xs}")) (ApplyAggOp Product () ((Ref x))))`;
+    await expectError(prod('[4611686018427387904,4,-1]'), 'IntegerOverflow');
+    await expectValue(prod('[4611686018427387904,4,0]'), 0n);
+    await expectValue(prod('[-4611686018427387904,2]'), -9223372036854775808n);
+  });
+});
+
 describe('§3 floating point literals', () => {
   test('NaN, inf, neginf and -0.0 round-trip (F64, F32, Literal, NA stays missing)', async () => {
     const { interp, duck } = await both(

@@ -544,7 +544,15 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
 /** A scan's per-row subquery, in the projection below when it reads only the current row. */
 function perRow(ctx: AggCtx, q: Expr): Expr {
   // (Only a subquery: an expression, an error above all, stays where it stands, in its branch.)
-  return ctx.collectRow !== undefined && ctx.rowAlias !== undefined && q.kind === 'subquery' && readsOnly(q, ctx.rowAlias) ? ctx.collectRow(q) : q;
+  if (ctx.collectRow === undefined || ctx.rowAlias === undefined || q.kind !== 'subquery' || !readsOnly(q, ctx.rowAlias)) return q;
+  // A cast of its value (a Sum's or Product's range check) is made where the value is read:
+  // a row whose value no branch reads raises nothing (semantics.md §2).
+  const s = q.query;
+  if (s.kind === 'select' && s.columns.length === 1 && s.columns[0]!.expr.kind === 'cast') {
+    const c = s.columns[0]!.expr;
+    return cast(ctx.collectRow({ ...q, query: { ...s, columns: [{ ...s.columns[0]!, expr: c.operand }] } }), c.type);
+  }
+  return ctx.collectRow(q);
 }
 
 /** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
@@ -1163,10 +1171,14 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
       if (t.kind === 'Float64') return call('coalesce', [agg('product', [x]), dbl(1)]);
       // Exact: a zero makes the product 0; otherwise magnitudes only grow, so an overflow on the
       // way means the result overflows too (only the result is checked, semantics.md §2).
+      // In HUGEINT, where a product past the Int64 range stops growing, and checked by the
+      // outermost cast (a scan's is made where its value is read).
       const zeros = agg('count', [{ kind: 'star' }], { extraFilter: binary('=', x, big(0n)) });
-      const list = agg('list', [x], { extraFilter: notNull(x) });
-      const prod = call('list_reduce', [list, lambda(['_a', '_b'], binary('*', col('_a'), col('_b'))), big(1n)]);
-      return caseWhen([[binary('>', zeros, big(0n)), big(0n)]], call('coalesce', [prod, big(1n)]));
+      const list = agg('list', [cast(x, scalarType('HUGEINT'))], { extraFilter: notNull(x) });
+      const past = binary('>', call('abs', [col('_a')]), cast({ kind: 'string', value: '9223372036854775808' }, scalarType('HUGEINT')));
+      const step = caseWhen([[past, col('_a')]], binary('*', col('_a'), col('_b')));
+      const prod = call('list_reduce', [list, lambda(['_a', '_b'], step), cast(big(1n), scalarType('HUGEINT'))]);
+      return cast(caseWhen([[binary('>', zeros, big(0n)), cast(big(0n), scalarType('HUGEINT'))]], call('coalesce', [prod, cast(big(1n), scalarType('HUGEINT'))])), repType(t));
     }
     case 'Min':
       return agg('min', [x]);
