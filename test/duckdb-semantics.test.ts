@@ -1218,6 +1218,11 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a fold over a StreamRange of constants has elements by its form: its zero is needed only as its body reads the accumulator', async () => {
     await expectValue("(StreamFold b global\n  (StreamRange 1 False (I32 -2) (I32 10) (I32 1))\n  (StreamFold b NA\n    (StreamScan acc `ÅÆØ`\n      (StreamTake (StreamRange -1 True (I32 3) (I32 4) (I32 -1)) (I32 -100))\n      (NA String)\n      (NA String))\n    (GetTupleElement 1 (Literal TupleSubset[0:Float32,1:String,3:Int32] \"[1e-45,\\\"\\\\t\\\",null]\"))\n    (Ref b))\n  (TableAggregate (TableRange 0 3) (ApplyAggOp Max () ((Ref b)))))", null);
   });
+  test('the subqueries the lambda pass makes in a CASE branch are guarded too (the guards run after it)', async () => {
+    const { interp, duck } = await both("(TableMapRows\n  (TableKeyBy (`ß`) False\n    (TableMapGlobals\n      (TableAggregateByKey\n        (TableMapGlobals (TableRange 2 None) (NA Struct{z:Tuple[Float64]}))\n        (NA Struct{value:Tuple[],`ß`:Int32,a:Float64}))\n      (NA Struct{g:Int32,b:Boolean})))\n  (InsertFields\n    (Ref row)\n    None\n    (`\"`\n      (ToDict\n        (If\n          (ApplyScanOp PrevNonnull () ((False)))\n          (StreamZip 0 AssertSameLength (Let)\n            (StreamTake\n              (ToStream False (Literal Array[String] \"[\\\"a\\\",\\\"b🎉'\\\",\\\"​\\\"]\"))\n              (I32 -885835815))\n            (ApplyScanOp PrevNonnull () ((Literal Tuple[Float32,Int64] \"[\\\"Infinity\\\",null]\"))))\n          (NA Stream[Tuple[Float32,Int64]]))))\n    (neginf (NA Float64))\n    (g (NA Tuple[]))))");
+    expect(interp.ok).toBe(true);
+    expect(describeOutcome(duck)).toBe(describeOutcome(interp));
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -4,7 +4,7 @@ WITH
     FROM range(CAST(12 AS BIGINT)) AS "r1"
   )
 SELECT CAST((
-  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST(0 AS BIGINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": "_a" * "_b", CAST(1 AS BIGINT)), CAST(1 AS BIGINT)) END, 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': CASE WHEN "a4"."a10" THEN -abs("a4"."a9") ELSE "a4"."a9" END, 'evens': "a4"."a11", 'exploded': (
+  SELECT {'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE)), 'product': CAST(CASE WHEN "a4"."a2" > CAST(0 AS BIGINT) THEN CAST('0' AS HUGEINT) ELSE coalesce(list_reduce("a4"."a3", lambda "_a", "_b": CASE WHEN abs("_a") > CAST('9223372036854775808' AS HUGEINT) THEN "_a" ELSE "_a" * "_b" END, CAST('1' AS HUGEINT)), CAST('1' AS HUGEINT)) END AS BIGINT), 'min': "a4"."a4", 'max': "a4"."a5", 'collect': coalesce("a4"."a6", CAST([] AS INTEGER[])), 'set': coalesce("a4"."a7", CAST([] AS INTEGER[])), 'take': CASE WHEN CAST(2 AS INTEGER) IS NULL OR CAST(2 AS INTEGER) < CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:0:Take with a missing or negative count') AS INTEGER[]) ELSE list_slice(coalesce("a4"."a8", CAST([] AS INTEGER[])), CAST(1 AS BIGINT), CAST(CAST(2 AS INTEGER) AS BIGINT)) END, 'prev': CASE WHEN "a4"."a10" THEN -abs("a4"."a9") ELSE "a4"."a9" END, 'evens': "a4"."a11", 'exploded': (
     SELECT CAST(coalesce("a8"."a0", CAST(0 AS BIGINT)) AS BIGINT)
     FROM (
       SELECT sum(CAST("x7"."e" AS BIGINT)) AS "a0"
@@ -76,7 +76,7 @@ SELECT CAST((
       count(*) AS "a0",
       sum(CAST("t3"."idx" AS DOUBLE)) AS "a1",
       count(*) FILTER (WHERE CAST("t3"."idx" AS BIGINT) = CAST(0 AS BIGINT)) AS "a2",
-      list(CAST("t3"."idx" AS BIGINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
+      list(CAST(CAST("t3"."idx" AS BIGINT) AS HUGEINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
       min(CAST("t3"."idx" AS DOUBLE)) AS "a4",
       max(CAST("t3"."idx" AS DOUBLE)) AS "a5",
       list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a6",

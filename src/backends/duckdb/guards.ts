@@ -11,7 +11,7 @@
 // The conditions also go to the SELECTs the subquery's FROM starts from. Only conditions that
 // cannot raise are copied (columns, constants, comparisons, AND/OR/NOT, IS NULL): a copy runs
 // on rows the original never reached. A guard is only ever false where the branch is not
-// taken, so no value changes. Runs before the lambda pass.
+// taken, so no value changes. Runs after the lambda pass, whose subqueries it guards too.
 
 import { boundNames, mapChildren, mapFrom, mapQuery, mapSelect, readsOuter, type Expr, type From, type Query, type Select } from './sql.js';
 
@@ -84,6 +84,8 @@ function readsCte(q: Query): boolean {
   return q.kind === 'select' && q.from?.kind === 'tableRef' && q.where === undefined;
 }
 
+const SAFE_CALLS: ReadonlySet<string> = new Set(['list_extract', 'struct_extract', 'coalesce', 'len', 'isnan', 'signbit']);
+
 /** Whether a condition can be evaluated anywhere without raising. */
 function safe(e: Expr): boolean {
   switch (e.kind) {
@@ -103,6 +105,9 @@ function safe(e: Expr): boolean {
       return safe(e.operand);
     case 'isDistinct':
       return safe(e.left) && safe(e.right);
+    case 'call':
+      // Functions that return NULL rather than raise (an index out of range, a missing field).
+      return SAFE_CALLS.has(e.name) && e.filter === undefined && e.orderBy === undefined && e.args.every(safe);
     default:
       return false;
   }

@@ -89,7 +89,7 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
   const emitted: Emitted = em.emit(root);
   const depth = Math.max(expressionDepth(emitted.main), emitted.global ? expressionDepth(emitted.global) : 0);
   // The guard and lambda passes recurse on the SQL tree; SQL that deep is not run on DuckDB (cli/run.ts).
-  const fix = (q: Query): Query => (depth <= LAMBDA_PASS_DEPTH ? fixLambdas(guardBranches(q)) : q);
+  const fix = (q: Query): Query => (depth <= LAMBDA_PASS_DEPTH ? guardBranches(fixLambdas(q)) : q);
   const out = { main: fix(emitted.main), ...(emitted.global ? { global: fix(emitted.global) } : {}) };
   return {
     main: printSql(out.main),

@@ -1173,12 +1173,12 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
       // way means the result overflows too (only the result is checked, semantics.md §2).
       // In HUGEINT, where a product past the Int64 range stops growing, and checked by the
       // outermost cast (a scan's is made where its value is read).
+      const huge = (v: string): Expr => cast(str(v), scalarType('HUGEINT'));
       const zeros = agg('count', [{ kind: 'star' }], { extraFilter: binary('=', x, big(0n)) });
       const list = agg('list', [cast(x, scalarType('HUGEINT'))], { extraFilter: notNull(x) });
-      const past = binary('>', call('abs', [col('_a')]), cast({ kind: 'string', value: '9223372036854775808' }, scalarType('HUGEINT')));
-      const step = caseWhen([[past, col('_a')]], binary('*', col('_a'), col('_b')));
-      const prod = call('list_reduce', [list, lambda(['_a', '_b'], step), cast(big(1n), scalarType('HUGEINT'))]);
-      return cast(caseWhen([[binary('>', zeros, big(0n)), cast(big(0n), scalarType('HUGEINT'))]], call('coalesce', [prod, cast(big(1n), scalarType('HUGEINT'))])), repType(t));
+      const step = caseWhen([[binary('>', call('abs', [col('_a')]), huge('9223372036854775808')), col('_a')]], binary('*', col('_a'), col('_b')));
+      const prod = call('list_reduce', [list, lambda(['_a', '_b'], step), huge('1')]);
+      return cast(caseWhen([[binary('>', zeros, big(0n)), huge('0')]], call('coalesce', [prod, huge('1')])), repType(t));
     }
     case 'Min':
       return agg('min', [x]);
