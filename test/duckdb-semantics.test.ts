@@ -391,6 +391,9 @@ describe('§2 a scan\'s Sum or Product is range-checked where its value is read'
     await expectValue(prod('[4611686018427387904,4,0]'), 0n);
     await expectValue(prod('[-4611686018427387904,2]'), -9223372036854775808n);
   });
+  test('an operand a known branch makes missing makes the operation missing by its form: the other operand is not evaluated', async () => {
+    await expectValue('(Let eval y (ApplyComparisonOp Compare (If (True) (NA Int32) (I32 2)) (ApplyBinaryPrimOp Multiply (I32 1186189520) (I32 63))) (ToArray (StreamTake (ToStream False (Literal Array[Int32] "[1,2]")) (Ref y))))', null);
+  });
 });
 
 describe('§3 floating point literals', () => {

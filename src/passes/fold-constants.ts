@@ -195,6 +195,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const rebuild = (pick: (r: Out) => IR): IR =>
       kids === results ? withChildren(node, results.map(pick)) : ({ ...node, values: kids.map(pick) } as IR);
     let ir = rebuild((r) => r.ir);
+    // Missing by its form once its children are folded (an operand a known branch made NA).
+    if (!isTableIR(node) && type !== undefined && 'kind' in type && ir !== node && staticallyMissing(ir)) return missing(node, type, Infinity, false, false);
     // A TableFilter on a closed predicate keeps all rows or none (semantics.md §7).
     if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
       const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
