@@ -1180,6 +1180,10 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await db.c.run("SET disabled_optimizers = ''");
     expect(after).toBe('join_order');
   });
+  test('a join side that raises by design is computed in full, though the other side is empty at run time', async () => {
+    // DuckDB skips the probe side of a hash join whose build side is empty: a MATERIALIZED CTE.
+    await expectError("(TableJoin right 1\n  (TableFilter\n    (TableJoin left 1\n      (TableRange 17 None)\n      (TableKeyBy (idx) False\n        (TableParallelize 4\n          (Literal Struct{rows:Array[Struct{idx:Int32}],global:Struct{acc:Struct{z:Float32,__:Int32},y:Int64}} \"{\\\"rows\\\":[],\\\"global\\\":{\\\"acc\\\":{\\\"z\\\":-1,\\\"__\\\":0},\\\"y\\\":-2147483649}}\"))))\n    (ArrayRef 17\n      (GetTupleElement 1\n        (Literal Tuple[Int64,Array[Boolean],Float32] \"[-9223372036854775808,[false,false],-1]\"))\n      (I32 2147483647)))\n  (TableKeyBy (idx x) False 2\n    (TableParallelize None\n      (TableCollect\n        (TableKeyBy (idx value) False\n          (TableParallelize 4\n            (Literal Struct{rows:Array[Struct{value:Tuple[],global:String,idx:Int32,x:Int32}],global:Struct{}} \"{\\\"rows\\\":[],\\\"global\\\":{}}\")))))))", 'ArrayIndexOutOfBounds');
+  });
   test('statistics propagation stays on where no join side may raise (the benchmark join)', () => {
     const safe = '(TableAggregate (TableJoin inner 1 (TableKeyBy (k) False (TableMapRows (TableKeyBy () False (TableRange 10 None)) (MakeStruct (k (GetField idx (Ref row))) (x (F64 1.5))))) (TableKeyBy (k) False (TableMapRows (TableKeyBy () False (TableRange 5 None)) (MakeStruct (k (GetField idx (Ref row))) (w (ApplyBinaryPrimOp Multiply (F64 2.0) (Cast Float64 (GetField idx (Ref row))))))))) (ApplyAggOp Count () ()))';
     expect(compileProgram(parse(safe)).noStatistics).toBe(false);

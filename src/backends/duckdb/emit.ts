@@ -151,6 +151,8 @@ export interface EmitOptions {
   /** Closed nested queries (passes/fold-constants.ts): each computed once, in a CTE. */
   readonly raisesWhole?: ReadonlySet<IR>;
   readonly hoisted?: ReadonlySet<IR>;
+  /** Whether a table raises by design (pruning.ts): as a join side, computed in full. */
+  readonly raisesByDesign?: (t: IR) => boolean;
 }
 
 /** The SQL of a program: rows and (for tables) the global, each a full query. */
@@ -210,6 +212,7 @@ export class Emitter {
   private readonly raises: EmitOptions['raises'];
   private readonly hoisted: ReadonlySet<IR>;
   private readonly raisesWhole: ReadonlySet<IR>;
+  private readonly raisesByDesign: (t: IR) => boolean;
   /** Hoisted nodes being compiled into their CTE. */
   private readonly hoisting = new Set<IR>();
 
@@ -219,6 +222,7 @@ export class Emitter {
     this.raises = options.raises;
     this.hoisted = options.hoisted ?? new Set();
     this.raisesWhole = options.raisesWhole ?? new Set();
+    this.raisesByDesign = options.raisesByDesign ?? (() => false);
     this.sourceColumns = options.sourceColumns;
   }
 
@@ -861,9 +865,22 @@ export class Emitter {
     return this.rel(scope, q, cols, [], kt.fields.map((_k, i) => ({ col: cols[i]!, desc: false })), child.global, type);
   }
 
+  /**
+   * A side of a join. One that raises by design is a MATERIALIZED CTE: DuckDB skips the probe
+   * side of a hash join whose build side is empty, where the interpreter evaluates every row.
+   */
+  private joinSide(t: TableIR, outer: Scope): Rel {
+    const rel = this.table(t, outer);
+    if ('cte' in rel.from && this.raisesByDesign(t)) {
+      const i = this.ctes.findIndex((c) => c.name === (rel.from as { cte: string }).cte);
+      if (i >= 0) this.ctes[i] = { ...this.ctes[i]!, materialized: true };
+    }
+    return rel;
+  }
+
   private join(n: Extract<TableIR, { kind: 'TableJoin' }>, scope: Scope, outer: Scope, type: TableType): Rel {
-    const l = this.table(n.left, outer);
-    const r = this.table(n.right, outer);
+    const l = this.joinSide(n.left, outer);
+    const r = this.joinSide(n.right, outer);
     // A column TRUE on every left row, NULL on a right row without one: among equal keys the
     // left rows come first (semantics.md §7), which the left order columns cannot tell when
     // they are missing themselves.
@@ -926,8 +943,8 @@ export class Emitter {
   }
 
   private leftJoinRightDistinct(n: Extract<TableIR, { kind: 'TableLeftJoinRightDistinct' }>, scope: Scope, outer: Scope, type: TableType): Rel {
-    const l = this.table(n.left, outer);
-    const r = this.table(n.right, outer);
+    const l = this.joinSide(n.left, outer);
+    const r = this.joinSide(n.right, outer);
     const rt = r.type;
     // The first right row of each key.
     const r1 = this.open(r);

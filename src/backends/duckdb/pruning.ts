@@ -2,7 +2,9 @@
 // ranges) and then computes nothing of the side no result row comes from, where the
 // interpreter evaluates every row of both sides (semantics.md §1: only a join empty by its form
 // is skipped). A side that cannot raise makes no difference; for a program with a join side
-// that may, the run disables that optimizer, so both backends raise the same errors.
+// that may, the run disables that optimizer, so both backends raise the same errors. DuckDB
+// also skips the probe side of a hash join whose build side is empty, at run time: a side
+// that raises by design (a Die, an index, a count) is a MATERIALIZED CTE, computed in full.
 
 import type { IR } from '../../ir/nodes.js';
 import { memoFold } from '../../ir/walk.js';
@@ -22,8 +24,11 @@ const SAFE: ReadonlySet<string> = new Set([
 const SAFE_AGGREGATORS: ReadonlySet<string> = new Set(['Count', 'Min', 'Max', 'Collect', 'CollectAsSet', 'PrevNonnull']);
 const FLOATS: ReadonlySet<string> = new Set(['Float32', 'Float64']);
 
-/** Whether `n` itself may raise (an integer overflow, a bad index or count, a Die, ...). */
-function mayRaiseHere(n: IR, types: ReadonlyMap<IR, AnyType>): boolean {
+/**
+ * Whether `n` itself may raise (an integer overflow, a bad index or count, a Die, ...);
+ * `explicit`: only by design (a Die, an index, a count, a length), not by an overflow.
+ */
+function mayRaiseHere(n: IR, types: ReadonlyMap<IR, AnyType>, explicit: boolean): boolean {
   const kind = (x: IR): string | undefined => {
     const t = types.get(x);
     return t !== undefined && 'kind' in t ? t.kind : undefined;
@@ -32,12 +37,13 @@ function mayRaiseHere(n: IR, types: ReadonlyMap<IR, AnyType>): boolean {
     case 'ApplyBinaryPrimOp':
     case 'ApplyUnaryPrimOp':
       // Float arithmetic gives inf or NaN; integer arithmetic may overflow or divide by zero.
+      if (explicit) return false;
       return n.kind === 'ApplyUnaryPrimOp' ? n.op !== 'Bang' && !FLOATS.has(kind(n) ?? '') : !FLOATS.has(kind(n) ?? '');
     case 'Cast':
-      return !(FLOATS.has(n.type.kind) || (n.type.kind === 'Int64' && !FLOATS.has(kind(n.value) ?? '')));
+      return !explicit && !(FLOATS.has(n.type.kind) || (n.type.kind === 'Int64' && !FLOATS.has(kind(n.value) ?? '')));
     case 'ApplyAggOp':
     case 'ApplyScanOp':
-      return !SAFE_AGGREGATORS.has(n.op);
+      return !SAFE_AGGREGATORS.has(n.op) && !(explicit && (n.op === 'Sum' || n.op === 'Product'));
     case 'TableHead':
     case 'TableTail':
       return n.n < 0n;
@@ -46,13 +52,24 @@ function mayRaiseHere(n: IR, types: ReadonlyMap<IR, AnyType>): boolean {
   }
 }
 
-/** Whether a side of a join in `root` holds a node that may raise. */
-export function joinSideMayRaise(root: IR, types: ReadonlyMap<IR, AnyType>): boolean {
-  const memo = new WeakMap<IR, boolean>();
-  let found = false;
-  memoFold(root, memo, (n, kids) => {
-    if ((n.kind === 'TableJoin' || n.kind === 'TableLeftJoinRightDistinct') && kids.some((k) => k)) found = true;
-    return mayRaiseHere(n, types) || kids.some((k) => k);
+export interface Raising {
+  /** Whether a side of a join holds a node that may raise: the run turns statistics propagation off. */
+  readonly joinSideMayRaise: boolean;
+  /** Whether table `t` holds a node that raises by design (not an overflow). */
+  readonly raisesByDesign: (t: IR) => boolean;
+}
+
+/** Where a program may raise, for the joins in it: one walk. */
+export function raising(root: IR, types: ReadonlyMap<IR, AnyType>): Raising {
+  const any = new WeakMap<IR, boolean>();
+  const explicit = new WeakMap<IR, boolean>();
+  let joinSide = false;
+  memoFold(root, any, (n, kids) => {
+    if ((n.kind === 'TableJoin' || n.kind === 'TableLeftJoinRightDistinct') && kids.some((k) => k)) joinSide = true;
+    return mayRaiseHere(n, types, false) || kids.some((k) => k);
   });
-  return found;
+  return {
+    joinSideMayRaise: joinSide,
+    raisesByDesign: (t) => memoFold(t, explicit, (n, kids) => mayRaiseHere(n, types, true) || kids.some((k) => k)),
+  };
 }

@@ -15,7 +15,7 @@ import { printSql } from './print.js';
 import type { Query } from './sql.js';
 import { fixLambdas } from './lambdas.js';
 import { guardBranches } from './guards.js';
-import { joinSideMayRaise } from './pruning.js';
+import { raising } from './pruning.js';
 
 const LAMBDA_PASS_DEPTH = 2_000;
 import { quoteIdent, quoteString } from './quote.js';
@@ -79,7 +79,8 @@ export interface CompileOptions extends TypecheckOptions {
 export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSql {
   const info = prepare(ir, options);
   ir = info.ir;
-  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, raisesWhole: info.raisesWhole, hoisted: info.hoisted, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
+  const raise = raising(ir, info.types);
+  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, raisesWhole: info.raisesWhole, hoisted: info.hoisted, raisesByDesign: raise.raisesByDesign, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
   let write: TableWriter | undefined;
   let root = ir;
   if (ir.kind === 'TableWrite') {
@@ -99,7 +100,7 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
     type: info.types.get(ir)!,
     spans: em.spans,
     depth,
-    noStatistics: joinSideMayRaise(ir, info.types),
+    noStatistics: raise.joinSideMayRaise,
   };
 }
 

@@ -143,6 +143,8 @@ export interface Cte {
   readonly name: string;
   readonly columns?: readonly string[];
   readonly query: Query;
+  /** Computed in full before the query reads it, whether or not any row of it is read. */
+  readonly materialized?: boolean;
 }
 
 export type Query =
