@@ -1230,6 +1230,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(interp.ok).toBe(true);
     expect(describeOutcome(duck)).toBe(describeOutcome(interp));
   });
+  test('a scan AggGroupBy whose key is known to raise raises on any row, inside a loop body over no element too', async () => {
+    await expectError("(TableMapRows\n  (TableRange 3 None)\n  (InsertFields\n    (Ref row)\n    None\n    (idx_1 (NA Float32))\n    (acc\n      (StreamFold g a\n        (StreamMap f\n          (StreamFilter row (ToStream False (Literal Array[Tuple[]] \"[[],[],[]]\")) (NA Boolean))\n          (NA Float32))\n        (NA Dict[Float64,Float32])\n        (AggGroupBy True (Die Float64 17 (NA String)) (NA Float32))))\n    (__rl1 (NA Boolean))))", 'Die');
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -541,6 +541,19 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
   return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars)) })) };
 }
 
+/**
+ * A scan evaluates every row's per-row parts, this row's too (semantics.md §5): one known to
+ * raise (an `AggExplode` array, an `AggGroupBy` key, an `AggArrayPerElement` array) raises on
+ * any row, though what is aggregated may not read it. So it is a column of the row
+ * projection, as a loop or branch around the scan may not run.
+ */
+function scanPartRaises(em: EmitterApi, ctx: AggCtx, part: ValueIR, t: Type): Expr | undefined {
+  const raised = em.raises(part);
+  if (raised === undefined) return undefined;
+  const e = em.raise(raised.span ? { ...part, span: raised.span } : part, raised.errorClass, raised.message, t);
+  return ctx.collectRow ? ctx.collectRow(e) : ctx.collect ? ctx.collect(e) : e;
+}
+
 /** A scan's per-row subquery, in the projection below when it reads only the current row. */
 function perRow(ctx: AggCtx, q: Expr): Expr {
   // (Only a subquery: an expression, an error above all, stays where it stands, in its branch.)
@@ -1324,14 +1337,8 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
 function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>, scope: Scope): Expr {
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggExplode outside an aggregation');
-  // A scan evaluates every row's array, this row's too (semantics.md §5): one known to raise
-  // raises on any row, though what the body aggregates may not read its elements.
-  // It is a column of the row projection, as a loop or branch around may not run.
-  const raised = n.isScan ? em.raises(n.array) : undefined;
-  if (raised !== undefined) {
-    const e = em.raise(raised.span ? { ...n.array, span: raised.span } : n.array, raised.errorClass, raised.message, em.typeOf(n));
-    return ctx.collectRow ? ctx.collectRow(e) : ctx.collect ? ctx.collect(e) : e;
-  }
+  const raised = n.isScan ? scanPartRaises(em, ctx, n.array, em.typeOf(n)) : undefined;
+  if (raised !== undefined) return raised;
   if (ctx.reopen === undefined) return unsupported(n, 'AggExplode here');
   const reopen = ctx.reopen;
   const open = () => {
@@ -1360,6 +1367,8 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggArrayPerElement outside an aggregation');
   if (ctx.reopen === undefined) return unsupported(n, 'AggArrayPerElement here');
+  const raised = n.isScan ? scanPartRaises(em, ctx, n.a, em.typeOf(n)) : undefined;
+  if (raised !== undefined) return raised;
   const reopen = ctx.reopen;
   const outT = em.typeOf(n);
   const arrT = em.typeOf(n.a);
@@ -1424,6 +1433,8 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   const ctx = n.isScan ? scope.scan : scope.agg;
   if (ctx === undefined) throw new InternalError('AggGroupBy outside an aggregation');
   if (ctx.reopen === undefined) return unsupported(n, 'AggGroupBy here');
+  const raised = n.isScan ? scanPartRaises(em, ctx, n.key, em.typeOf(n)) : undefined;
+  if (raised !== undefined) return raised;
   const reopen = ctx.reopen;
   const keyAt = (vars: Scope['vars']): Expr => em.toExpr(compileValue(em, n.key, { ...scope, vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.key));
   const r = reopen();
