@@ -1233,6 +1233,10 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a scan AggGroupBy whose key is known to raise raises on any row, inside a loop body over no element too', async () => {
     await expectError("(TableMapRows\n  (TableRange 3 None)\n  (InsertFields\n    (Ref row)\n    None\n    (idx_1 (NA Float32))\n    (acc\n      (StreamFold g a\n        (StreamMap f\n          (StreamFilter row (ToStream False (Literal Array[Tuple[]] \"[[],[],[]]\")) (NA Boolean))\n          (NA Float32))\n        (NA Dict[Float64,Float32])\n        (AggGroupBy True (Die Float64 17 (NA String)) (NA Float32))))\n    (__rl1 (NA Boolean))))", 'Die');
   });
+  test('an aggregation AggExplode whose closed array is known to raise raises when there is a row, wherever it stands', async () => {
+    await expectError("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 3))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (False)) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 'InvalidArgument');
+    await expectValue("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 0))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (False)) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 0n);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -1355,7 +1355,16 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   const q = aggregateQuery(em, inner, first.from, and(first.where), (c) =>
     em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
   );
-  return n.isScan ? perRow(ctx, q) : q;
+  if (n.isScan) return perRow(ctx, q);
+  // An aggregation evaluates every row's array wherever the AggExplode stands (a loop body
+  // that never runs too): one known to raise raises when there is a row. An aggregate of the
+  // error sits beside the value, so DuckDB computes it over the rows.
+  const r = em.raises(n.array);
+  if (r === undefined || ctx.collect === undefined) return q;
+  const err = anchored(em.raise(r.span ? { ...n.array, span: r.span } : n.array, r.errorClass, r.message, { kind: 'Boolean' }), ctx.order, ctx.anchor);
+  const f = and(ctx.filters);
+  const check = ctx.collect(call('min', [err], f === undefined ? {} : { filter: anchored(f, ctx.order, ctx.anchor) }));
+  return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: q }, { name: 'r', value: check }] }, str('v')]);
 }
 
 /**
