@@ -1400,6 +1400,10 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
     // "In a DISTINCT aggregate, ORDER BY expressions must appear in the argument list".
     await expectValue('(ToArray (StreamMap x (ToStream False (Literal Array[Int64] "[5,7]")) (TableAggregate (TableRange 3 None) (ApplyAggOp CollectAsSet () ((StreamFold acc y (ToStream False (Literal Array[Int64] "[1]")) (Ref x) (ApplyBinaryPrimOp Add (Ref acc) (Ref y))))))))', [[6n], [8n]]);
   });
+  test('a hoisted value read in a recursive fold step over a scan window (tied to the step; its CTE materialized)', async () => {
+    // "More than one row returned by a subquery used as an expression".
+    await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (k (StreamFold a x (ToStream False (Literal Array[Int32] \"[1,2]\"))\n         (NA Array[Float32])\n         (If (TableAggregate (TableRange 17 None) (ApplyAggOp Max () ((False))))\n             (NA Array[Float32])\n             (ApplyScanOp Take ((I32 2)) ((Cast Float32 (GetField idx (Ref row))))))))))", { rows: [[0, []], [1, [0]], [2, [0, 1]]], global: [] });
+  });
   test('a fold of a scan in a row map: each step reads the step before', async () => {
     // Each step's per-row value reads the one before: one projection layer per step, not one select.
     const rows = Array.from({ length: 3 }, (_, i) => [i, null]);

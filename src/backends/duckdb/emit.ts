@@ -441,7 +441,8 @@ export class Emitter {
   private oneRowCte(prefix: string, column: string, e: Expr, t: Type): Expr {
     const name = this.fresh(prefix);
     const signs = floatInside(t) ? { fresh: (p: string) => this.fresh(p), share: (x: Expr, body: (y: Expr) => Expr) => this.share(x, body) } : undefined;
-    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: signs ? withSigns(e, t, signs) : e, alias: column }] } });
+    // Materialized: computed once, up front, wherever it is read (in a loop step too).
+    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: signs ? withSigns(e, t, signs) : e, alias: column }] }, materialized: true });
     const read: Expr = { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col(column) }], from: { kind: 'tableRef', name } } };
     return signs ? fromSigns(read, t, signs) : read;
   }

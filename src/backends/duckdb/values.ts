@@ -961,7 +961,9 @@ function tiedToStep(step: Expr, always: Expr): Expr {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) out[k] = go(v);
     const q = out as unknown as Query;
-    if (q.kind === 'select' && !readsOuter(x as Expr, '')) return { ...q, where: and([...(q.where ? [q.where] : []), always]) };
+    // (A read of a one-row CTE, `SELECT v FROM cte`, names its column unqualified.)
+    const cteRead = q.kind === 'select' && q.from?.kind === 'tableRef' && q.where === undefined;
+    if (q.kind === 'select' && (cteRead || !readsOuter(x as Expr, ''))) return { ...q, where: and([...(q.where ? [q.where] : []), always]) };
     // So is an unnest or range whose arguments read nothing outside (a reader's take constants).
     const f = out as unknown as From;
     if (f.kind === 'tableFunction' && (f.name === 'unnest' || f.name === 'range') && !f.args.some((a) => readsOuter(a, ''))) {
