@@ -1404,6 +1404,9 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
     // "More than one row returned by a subquery used as an expression".
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (k (StreamFold a x (ToStream False (Literal Array[Int32] \"[1,2]\"))\n         (NA Array[Float32])\n         (If (TableAggregate (TableRange 17 None) (ApplyAggOp Max () ((False))))\n             (NA Array[Float32])\n             (ApplyScanOp Take ((I32 2)) ((Cast Float32 (GetField idx (Ref row))))))))))", { rows: [[0, []], [1, [0]], [2, [0, 1]]], global: [] });
   });
+  test('a fold whose step reads a column, over an empty list on one row (DuckDB list_reduce with an initial value shifts the columns)', async () => {
+    await expectValue("(TableMapRows (TableRange 4 None) (InsertFields (Ref row) None (x (StreamFold a e (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 0)) (ToStream False (Literal Array[Int32] \"[]\")) (ToStream False (Literal Array[Int32] \"[7]\"))) (I32 -1) (GetField idx (Ref row))))))", { rows: [[0, -1], [1, 1], [2, 2], [3, 3]], global: [] });
+  });
   test('a fold of a scan in a row map: each step reads the step before', async () => {
     // Each step's per-row value reads the one before: one projection layer per step, not one select.
     const rows = Array.from({ length: 3 }, (_, i) => [i, null]);

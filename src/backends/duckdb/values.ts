@@ -857,7 +857,9 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
       const a = em.fresh('_acc');
       const x = em.fresh('_x');
       const body = stepAt(col(a), widen ? cast(col(x), scalarType('INTEGER')) : col(x));
-      if (!containsSubquery(body)) {
+      // Only a body that reads no column: DuckDB 1.5's list_reduce with an initial value gives
+      // the rows after an empty or NULL list the columns of the row before.
+      if (!containsSubquery(body) && !readsOuter(lambda([a, x], body), '')) {
         const reduce = (l: Expr): Expr => call('list_reduce', [widen ? cast(l, { kind: 'listType', element: repType(accT) }) : l, lambda([a, x], body), zero]);
         // (A zero that is not a constant is computed only for a present stream, semantics.md §1.)
         return isLiteral(zero) ? reduce(s) : em.share(s, (l) => caseWhen([[isNull(l), nullOf(accT)]], reduce(l)));
