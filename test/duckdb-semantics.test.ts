@@ -1237,6 +1237,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 3))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (False)) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 'InvalidArgument');
     await expectValue("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 0))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (False)) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 0n);
   });
+  test('an AggExplode array known to raise is not evaluated when no aggregator needs it', async () => {
+    await expectValue("(TableAggregate (TableRange 3 None) (AggExplode e False (ToStream False (ArrayRef -1 (Literal Array[Array[Int32]] \"[]\") (I32 1))) (TableCount (TableRange 2 None))))", 2n);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

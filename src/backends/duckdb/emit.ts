@@ -1060,7 +1060,7 @@ export class Emitter {
   readonly api = {
     needed: (n: IR) => this.needed(n),
     /** The error of a closed expression known to raise, where what is needed of it raises. */
-    raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || this.raisesWhole.has(n) ? this.raises?.get(n) : undefined),
+    raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || (this.raisesWhole.has(n) && this.demand.needed(n)) ? this.raises?.get(n) : undefined),
     /**
      * A hoisted node (semantics.md §7) as a one-row CTE read where it stands: DuckDB runs it
      * once, up front, as the interpreter does. Undefined for any other node.
