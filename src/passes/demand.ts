@@ -234,9 +234,10 @@ function perRowPart(node: IR, i: number): boolean {
   return i === 0 && node.kind !== 'StreamAgg';
 }
 
-/** Whether an aggregation owner aggregates the rows of a table empty by its form. */
+/** Whether an aggregation owner aggregates the rows of a table (a stream) empty by its form. */
 function rowsEmpty(owner: IR | undefined): boolean {
-  return owner !== undefined && owner.kind === 'TableAggregate' && staticallyEmpty(owner.child);
+  if (owner === undefined) return false;
+  return (owner.kind === 'TableAggregate' && staticallyEmpty(owner.child)) || (owner.kind === 'StreamAgg' && emptyByForm(owner.a));
 }
 
 export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): DemandInfo {
