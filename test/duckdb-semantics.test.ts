@@ -1243,6 +1243,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('a StreamAgg over a stream empty by its form evaluates no per-row part (so a fold zero read only there is not needed)', async () => {
     await expectValue("(StreamFold f g\n  (If\n    (StreamFold x a\n      (ToStream True (Literal Array[Array[Float32]] \"[[3.1415927],[1e-45,\\\"Infinity\\\"]]\"))\n      (ArrayRef 1 (ArraySort z row (ToStream False (Literal Array[Boolean] \"[]\")) (Ref z)) (I32 0))\n      (StreamAgg `Ω`\n        (ToStream False (Literal Array[Array[String]] \"[]\"))\n        (ApplyAggOp Min () ((Ref x)))))\n    (NA Stream[Int64])\n    (ToStream False\n      (Literal Array[Int64] \"[-4794941730556601589,9223372036854775807,42,-9007199254740993]\")))\n  (NA Dict[Float32,Array[Int32]])\n  (StreamAgg `SELECT * FROM t`\n    (ToStream False (Literal Array[String] \"[\\\"\\\\\\\"'b\\\",\\\"\\\",\\\"%\\\"]\"))\n    (Ref f)))", null);
   });
+  test('a closed fold over a stream empty by its form is its zero, though its body would raise: missing, it makes a comparison missing by its form', async () => {
+    await expectValue("(If\n  (ApplyComparisonOp LTEQ\n    (StreamFold x scan\n      (ToStream False (Literal Array[Float64] \"[]\"))\n      (NA String)\n      (ArrayRef 1 (Literal Array[String] \"[]\") (I32 2080550312)))\n    (GetField value (Die Struct{value:String,elt:Tuple[Boolean,Int32]} -1 (NA String))))\n  (NA Array[Float32])\n  (MakeArray Array[Float32] (NA Float32) (NA Float32) (NA Float32)))", null);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

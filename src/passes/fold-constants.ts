@@ -58,6 +58,21 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 const STRICT_EVAL: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'ArrayLen', 'ArrayRef']);
 /** Collection operations that evaluate their whole collection (child 0) first. */
 const STREAM_FIRST: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan', 'StreamMap', 'StreamFlatMap', 'StreamFilter', 'StreamTake', 'StreamDrop', 'StreamLen', 'ToArray', 'ToSet', 'ToDict', 'ToStream', 'ArraySort']);
+/** Loops, by the index of the child they run per element. */
+const LOOP_BODY: ReadonlyMap<string, number> = new Map([
+  ['StreamFold', 2],
+  ['StreamScan', 2],
+  ['StreamMap', 1],
+  ['StreamFilter', 1],
+  ['StreamFlatMap', 1],
+]);
+
+/** A stream of a literal or `MakeArray` with no element. */
+function emptyStream(s: IR): boolean {
+  if (s.kind !== 'ToStream') return false;
+  return (s.a.kind === 'Literal' && Array.isArray(s.a.value) && s.a.value.length === 0) || (s.a.kind === 'MakeArray' && s.a.values.length === 0);
+}
+
 /** A StreamRange longer than this is not run at compile time. */
 const MAX_RANGE = 100_000;
 
@@ -148,11 +163,14 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     let opaque = isTableIR(node) || OPAQUE_KINDS.has(node.kind);
     let stuck = false;
     let tables = isTableIR(node);
-    for (const r of results) {
+    // A loop over a stream empty by its form never runs its body: one that raises does not.
+    const neverRuns = LOOP_BODY.get(node.kind);
+    const skipped = neverRuns !== undefined && emptyStream(children(node)[0]!) ? neverRuns : -1;
+    for (const [i, r] of results.entries()) {
       reads = Math.min(reads, r.reads);
       opaque ||= r.opaque;
       tables ||= r.tables;
-      stuck ||= r.state === 'stuck';
+      stuck ||= r.state === 'stuck' && i !== skipped;
     }
     const ownerDepth = (scan: boolean): number => {
       const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
