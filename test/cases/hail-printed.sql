@@ -9,7 +9,7 @@ WITH
     ORDER BY "t3"."idx" ASC NULLS LAST
     LIMIT CAST(2 AS BIGINT)
   ),
-  "v6" AS MATERIALIZED (
+  "v6" AS (
     SELECT {'rows': (
       SELECT coalesce(list({'idx': "t5"."idx"} ORDER BY "t5"."idx" ASC NULLS LAST, "t5"."idx" ASC NULLS LAST), CAST([] AS STRUCT("idx" INTEGER)[]))
       FROM "t4" AS "t5"

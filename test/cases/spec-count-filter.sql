@@ -7,7 +7,7 @@ WITH
     SELECT CAST("r4"."range" AS INTEGER) AS "idx"
     FROM range(CAST(4 AS BIGINT)) AS "r4"
   ),
-  "v8" AS MATERIALIZED (
+  "v8" AS (
     SELECT (
       SELECT "a7"."a0"
       FROM (

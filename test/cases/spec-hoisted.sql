@@ -3,7 +3,7 @@ WITH
     SELECT CAST("r1"."range" AS INTEGER) AS "idx"
     FROM range(CAST(4 AS BIGINT)) AS "r1"
   ),
-  "v5" AS MATERIALIZED (
+  "v5" AS (
     SELECT (
       SELECT "a4"."a0"
       FROM (

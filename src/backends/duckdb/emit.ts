@@ -213,6 +213,8 @@ export class Emitter {
   private readonly hoisted: ReadonlySet<IR>;
   private readonly raisesWhole: ReadonlySet<IR>;
   private readonly raisesByDesign: (t: IR) => boolean;
+  /** Whether a recursive CTE was emitted (a fold run step by step). */
+  private recursive = false;
   /** Hoisted nodes being compiled into their CTE. */
   private readonly hoisting = new Set<IR>();
 
@@ -269,8 +271,11 @@ export class Emitter {
     const ctes: Cte[] = [];
     // CTEs come after the ones they read, so one pass from the end finds them all.
     for (let i = this.ctes.length - 1; i >= 0; i--) {
-      const c = this.ctes[i]!;
-      if (!needed.has(c.name)) continue;
+      const c0 = this.ctes[i]!;
+      if (!needed.has(c0.name)) continue;
+      // DuckDB 1.5 races a recursive CTE against a MATERIALIZED one it reads (now and then
+      // the step sees it empty): with a recursive CTE, nothing is materialized.
+      const c = this.recursive && c0.materialized ? { ...c0, materialized: false } : c0;
       ctes.push(c);
       for (const name of tablesRead(c.query)) needed.add(name);
     }
@@ -441,8 +446,9 @@ export class Emitter {
   private oneRowCte(prefix: string, column: string, e: Expr, t: Type): Expr {
     const name = this.fresh(prefix);
     const signs = floatInside(t) ? { fresh: (p: string) => this.fresh(p), share: (x: Expr, body: (y: Expr) => Expr) => this.share(x, body) } : undefined;
-    // Materialized: computed once, up front, wherever it is read (in a loop step too).
-    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: signs ? withSigns(e, t, signs) : e, alias: column }] }, materialized: true });
+    // (Not MATERIALIZED: DuckDB 1.5 reads such a CTE from a recursive CTE's step as empty, now
+    // and then, when the threads race.)
+    this.ctes.push({ name, query: { kind: 'select', columns: [{ expr: signs ? withSigns(e, t, signs) : e, alias: column }] } });
     const read: Expr = { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col(column) }], from: { kind: 'tableRef', name } } };
     return signs ? fromSigns(read, t, signs) : read;
   }
@@ -1075,6 +1081,10 @@ export class Emitter {
       }
     },
     fresh: (p: string) => this.fresh(p),
+    /** Records that a recursive CTE is emitted. */
+    recursiveCte: () => {
+      this.recursive = true;
+    },
     typeOf: (n: IR) => this.vtype(n),
     raise: (n: IR, c: string, m: Expr | string, t?: Type) => this.raise(n, c, m, t),
     toExpr: (v: Val, t: Type) => this.toExpr(v, t),

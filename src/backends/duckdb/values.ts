@@ -942,6 +942,7 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
         : // The last step is step len(l): read by number (a correlated ORDER BY ... LIMIT 1 becomes
           // arg_max, which drops a -0.0's sign).
           { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, where: binary('=', col('i'), call('len', [l])) };
+    em.recursiveCte();
     const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
     return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
   });
