@@ -63,7 +63,9 @@ function expr(x: Expr, guards: readonly Expr[]): Expr {
  * into the sides of an outer join: DuckDB cannot flatten a correlated one.
  */
 function guarded(q: Query, guards: readonly Expr[]): Query {
-  if (q.kind !== 'select') return q;
+  // A union's parts each; a WITH's tables too (a recursive CTE's first rows above all).
+  if (q.kind === 'unionAll') return { ...q, queries: q.queries.map((x) => guarded(x, guards)) };
+  if (q.kind === 'with') return { ...q, ctes: q.ctes.map((c) => ({ ...c, query: guarded(c.query, guards) })), body: guarded(q.body, guards) };
   const where = [...(q.where ? [q.where] : []), ...guards].reduce((a, b): Expr => ({ kind: 'binary', op: 'AND', left: a, right: b }));
   return { ...q, where, ...(q.from ? { from: guardedFrom(q.from, guards) } : {}) };
 }

@@ -1366,8 +1366,10 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   // error sits beside the value, so DuckDB computes it over the rows.
   const r = em.raises(n.array);
   if (r === undefined || ctx.collect === undefined) return q;
-  const err = anchored(em.raise(r.span ? { ...n.array, span: r.span } : n.array, r.errorClass, r.message, { kind: 'Boolean' }), ctx.order, ctx.anchor);
   const f = and(ctx.filters);
+  // (DuckDB computes an aggregate's argument on rows its FILTER drops: guarded by it too.)
+  const error = em.raise(r.span ? { ...n.array, span: r.span } : n.array, r.errorClass, r.message, { kind: 'Boolean' });
+  const err = anchored(f === undefined ? error : caseWhen([[f, error]]), ctx.order, ctx.anchor);
   const check = ctx.collect(call('min', [err], f === undefined ? {} : { filter: anchored(f, ctx.order, ctx.anchor) }));
   return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: q }, { name: 'r', value: check }] }, str('v')]);
 }
