@@ -39,11 +39,11 @@ WITH
     ) AS "t9"
     LEFT JOIN "t8" AS "t10" ON "t9"."idx" = "t10"."idx"
   ),
-  "t14" AS (
+  "t15" AS (
     SELECT
       "g13"."k0" AS "idx",
       "g13"."a1" AS "n",
-      CAST(coalesce("g13"."a2", CAST(0 AS BIGINT)) AS BIGINT) AS "total",
+      list_extract(list_transform([coalesce("g13"."a2", CAST(0 AS BIGINT))], lambda "_v14": CASE WHEN "_v14" < CAST('-9223372036854775808' AS HUGEINT) OR "_v14" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v14" AS BIGINT) END), CAST(1 AS BIGINT)) AS "total",
       coalesce("g13"."a3", CAST([] AS VARCHAR[])) AS "names"
     FROM (
       SELECT
@@ -56,12 +56,12 @@ WITH
     ) AS "g13"
   )
 SELECT
-  CAST("t15"."idx" AS INTEGER) AS "idx",
-  CAST("t15"."n" AS BIGINT) AS "n",
-  CAST("t15"."total" AS BIGINT) AS "total",
-  CAST("t15"."names" AS VARCHAR[]) AS "names"
-FROM "t14" AS "t15"
-ORDER BY "t15"."idx" ASC NULLS LAST;
+  CAST("t16"."idx" AS INTEGER) AS "idx",
+  CAST("t16"."n" AS BIGINT) AS "n",
+  CAST("t16"."total" AS BIGINT) AS "total",
+  CAST("t16"."names" AS VARCHAR[]) AS "names"
+FROM "t15" AS "t16"
+ORDER BY "t16"."idx" ASC NULLS LAST;
 
 -- global
 SELECT CAST(TRUE AS BOOLEAN) AS "global";

@@ -554,17 +554,33 @@ function scanPartRaises(em: EmitterApi, ctx: AggCtx, part: ValueIR, t: Type): Ex
   return ctx.collectRow ? ctx.collectRow(e) : ctx.collect ? ctx.collect(e) : e;
 }
 
+/** Range-checked results whose check can move to where the value is read (`perRow`). */
+const deferrable = new WeakMap<Expr, { readonly value: Expr; readonly check: (v: Expr) => Expr }>();
+
+/**
+ * A HUGEINT sum or product as an Int64 result: out of range is IntegerOverflow. Checked by a
+ * CASE, not a CAST: DuckDB drops a CAST's range check where a comparison with a constant or
+ * the value's presence is all that is read.
+ */
+function int64Result(em: EmitterApi, n: IR, h: Expr): Expr {
+  const lo = cast(str('-9223372036854775808'), scalarType('HUGEINT'));
+  const hi = cast(str('9223372036854775807'), scalarType('HUGEINT'));
+  const check = (v: Expr): Expr =>
+    em.share(v, (x) => caseWhen([[or([binary('<', x, lo), binary('>', x, hi)]), em.raise(n, 'IntegerOverflow', 'aggregation result out of the Int64 range', { kind: 'Int64' })]], cast(x, scalarType('BIGINT'))));
+  const checked = check(h);
+  deferrable.set(checked, { value: h, check });
+  return checked;
+}
+
 /** A scan's per-row subquery, in the projection below when it reads only the current row. */
 function perRow(ctx: AggCtx, q: Expr): Expr {
   // (Only a subquery: an expression, an error above all, stays where it stands, in its branch.)
   if (ctx.collectRow === undefined || ctx.rowAlias === undefined || q.kind !== 'subquery' || !readsOnly(q, ctx.rowAlias)) return q;
-  // A cast of its value (a Sum's or Product's range check) is made where the value is read:
-  // a row whose value no branch reads raises nothing (semantics.md §2).
+  // A Sum's or Product's range check is made where the value is read: a row whose value no
+  // branch reads raises nothing (semantics.md §2).
   const s = q.query;
-  if (s.kind === 'select' && s.columns.length === 1 && s.columns[0]!.expr.kind === 'cast') {
-    const c = s.columns[0]!.expr;
-    return cast(ctx.collectRow({ ...q, query: { ...s, columns: [{ ...s.columns[0]!, expr: c.operand }] } }), c.type);
-  }
+  const d = s.kind === 'select' && s.columns.length === 1 ? deferrable.get(s.columns[0]!.expr) : undefined;
+  if (d !== undefined && s.kind === 'select') return d.check(ctx.collectRow({ ...q, query: { ...s, columns: [{ ...s.columns[0]!, expr: d.value }] } }));
   return ctx.collectRow(q);
 }
 
@@ -1183,7 +1199,7 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
     case 'Count':
       return agg('count', [{ kind: 'star' }]);
     case 'Sum':
-      if (t.kind === 'Int64') return cast(call('coalesce', [agg('sum', [x]), big(0n)]), repType(t));
+      if (t.kind === 'Int64') return int64Result(em, n, call('coalesce', [agg('sum', [x]), big(0n)]));
       return call('coalesce', [agg('sum', [x]), dbl(0)]);
     case 'Product': {
       if (t.kind === 'Float64') return call('coalesce', [agg('product', [x]), dbl(1)]);
@@ -1196,7 +1212,7 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
       const list = agg('list', [cast(x, scalarType('HUGEINT'))], { extraFilter: notNull(x) });
       const step = caseWhen([[binary('>', call('abs', [col('_a')]), huge('9223372036854775808')), col('_a')]], binary('*', col('_a'), col('_b')));
       const prod = call('list_reduce', [list, lambda(['_a', '_b'], step), huge('1')]);
-      return cast(caseWhen([[binary('>', zeros, big(0n)), huge('0')]], call('coalesce', [prod, huge('1')])), repType(t));
+      return int64Result(em, n, caseWhen([[binary('>', zeros, big(0n)), huge('0')]], call('coalesce', [prod, huge('1')])));
     }
     case 'Min':
       return agg('min', [x]);
