@@ -67,10 +67,16 @@ const LOOP_BODY: ReadonlyMap<string, number> = new Map([
   ['StreamFlatMap', 1],
 ]);
 
-/** A stream of a literal or `MakeArray` with no element. */
+/** A stream of a literal or `MakeArray` with no element, or one taken, dropped, mapped or filtered from such a stream. */
 function emptyStream(s: IR): boolean {
-  if (s.kind !== 'ToStream') return false;
-  return (s.a.kind === 'Literal' && Array.isArray(s.a.value) && s.a.value.length === 0) || (s.a.kind === 'MakeArray' && s.a.values.length === 0);
+  for (;;) {
+    if (s.kind === 'StreamTake' || s.kind === 'StreamDrop' || s.kind === 'StreamMap' || s.kind === 'StreamFilter' || s.kind === 'StreamFlatMap') {
+      s = s.a;
+      continue;
+    }
+    if (s.kind !== 'ToStream') return false;
+    return (s.a.kind === 'Literal' && Array.isArray(s.a.value) && s.a.value.length === 0) || (s.a.kind === 'MakeArray' && s.a.values.length === 0);
+  }
 }
 
 /** A StreamRange longer than this is not run at compile time. */
