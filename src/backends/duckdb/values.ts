@@ -548,6 +548,8 @@ function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scop
  * projection, as a loop or branch around the scan may not run.
  */
 function scanPartRaises(em: EmitterApi, ctx: AggCtx, part: ValueIR, t: Type): Expr | undefined {
+  // (Only directly in a row map's scan: inside another explode, a filter, the rows may be none.)
+  if (ctx.filters.length > 0 || !(ctx.collectRow !== undefined || ctx.window)) return undefined;
   const raised = em.raises(part);
   if (raised === undefined) return undefined;
   const e = em.raise(raised.span ? { ...part, span: raised.span } : part, raised.errorClass, raised.message, t);
