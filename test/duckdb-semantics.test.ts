@@ -385,6 +385,9 @@ describe('§2 a scan\'s Sum or Product is range-checked where its value is read'
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (s (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (ApplyScanOp Sum () ((I64 7553101077806043493)))\n         (NA Int64)))\n    (p (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (AggExplode e True (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyScanOp Product () ((I64 -5067495830778618749))))\n         (NA Int64)))))", rows);
     await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (p (If (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))\n         (AggExplode e True (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyScanOp Product () ((I64 -5067495830778618749))))\n         (NA Int64)))))", { rows: rows.rows.map((r) => [r[0], null]), global: [] });
   });
+  test('an aggregation\'s explode whose Product is out of range, in a branch not taken: the rows\' work runs, the range check does not', async () => {
+    await expectValue("(TableAggregate\n  (TableOrderBy (Dfrom Dacc)\n    (TableAggregateByKey (TableRange 2 2) (NA Struct{from:Int64,acc:Boolean})))\n  (If\n    (ApplyAggOp Max () ((False)))\n    (AggExplode Let False\n      (ToStream False\n        (Literal Array[Struct{x:Boolean,`\"`:Float32}] \"[{\\\"x\\\":true,\\\"\\\\\\\"\\\":0},{\\\"x\\\":true,\\\"\\\\\\\"\\\":0.5},{\\\"x\\\":true,\\\"\\\\\\\"\\\":0.33333334},null]\"))\n      (ApplyAggOp Product () ((Literal Int64 \"-2147483649\"))))\n    (NA Int64)))", null);
+  });
   test('a product past Int64 on the way back inside it is still an overflow, and a zero makes it 0', async () => {
     const prod = (xs: string) => `(StreamAgg x (ToStream False (Literal Array[Int64] "${xs}")) (ApplyAggOp Product () ((Ref x))))`;
     await expectError(prod('[4611686018427387904,4,-1]'), 'IntegerOverflow');

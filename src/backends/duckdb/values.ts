@@ -577,12 +577,15 @@ function int64Result(em: EmitterApi, n: IR, h: Expr): Expr {
 /** A scan's per-row subquery, in the projection below when it reads only the current row. */
 function perRow(ctx: AggCtx, q: Expr): Expr {
   // (Only a subquery: an expression, an error above all, stays where it stands, in its branch.)
-  if (ctx.collectRow === undefined || ctx.rowAlias === undefined || q.kind !== 'subquery' || !readsOnly(q, ctx.rowAlias)) return q;
+  if (ctx.collectRow === undefined || ctx.rowAlias === undefined) return q;
   // A Sum's or Product's range check is made where the value is read: a row whose value no
   // branch reads raises nothing (semantics.md §2).
+  const d = deferrable.get(q);
+  if (d !== undefined && d.value.kind === 'subquery' && readsOnly(d.value, ctx.rowAlias)) return d.check(ctx.collectRow(d.value));
+  if (q.kind !== 'subquery' || !readsOnly(q, ctx.rowAlias)) return q;
   const s = q.query;
-  const d = s.kind === 'select' && s.columns.length === 1 ? deferrable.get(s.columns[0]!.expr) : undefined;
-  if (d !== undefined && s.kind === 'select') return d.check(ctx.collectRow({ ...q, query: { ...s, columns: [{ ...s.columns[0]!, expr: d.value }] } }));
+  const c = s.kind === 'select' && s.columns.length === 1 ? deferrable.get(s.columns[0]!.expr) : undefined;
+  if (c !== undefined && s.kind === 'select') return c.check(ctx.collectRow({ ...q, query: { ...s, columns: [{ ...s.columns[0]!, expr: c.value }] } }));
   return ctx.collectRow(q);
 }
 
@@ -1307,7 +1310,14 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   // No aggregate: the rows are not needed (semantics.md §1), and the result is all there is.
   if (items.length === 0) return result;
   if (!readsOuter(result, alias)) {
-    return subquery({ kind: 'select', columns: [{ expr: result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+    // A range check on the result is made outside, where the value is read (so a branch
+    // around guards it, while the rows' work stays the aggregation's).
+    const d = deferrable.get(result);
+    const sub = subquery({ kind: 'select', columns: [{ expr: d?.value ?? result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+    if (d === undefined) return sub;
+    const out = d.check(sub);
+    deferrable.set(out, { value: sub, check: d.check });
+    return out;
   }
   // The result reads columns of the query around: computed there, over the aggregates the
   // subquery returns as one struct, so the subquery stays uncorrelated when its rows are
