@@ -1271,6 +1271,11 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(interp.ok).toBe(true);
     expect(describeOutcome(duck)).toBe(describeOutcome(interp));
   });
+  test('a conditional whose condition is known to raise is that error where it stands (a row field over no rows)', async () => {
+    const { interp, duck } = await both("(TableJoin left 2\n  (TableKeyBy (g row) False\n    (TableMapRows\n      (TableParallelize None\n        (TableGetGlobals\n          (TableParallelize 1\n            (Literal Struct{rows:Array[Struct{`Ω`:Int64}],global:Struct{rows:Array[Struct{row:Boolean}],global:Struct{`0`:Boolean}}} \"{\\\"rows\\\":[],\\\"global\\\":{\\\"rows\\\":[],\\\"global\\\":null}}\"))))\n      (InsertFields\n        (Ref row)\n        (\"=\" \"row\" \"table\" \"g\")\n        (`=`\n          (Switch\n            (Die Int32 -1 (NA String))\n            (StreamAgg value\n              (StreamMap b\n                (ToStream False\n                  (Literal Array[Float64] \"[-18.37210061494261,null,-1.7976931348623157e+308]\"))\n                (NA Array[String]))\n              (ApplyAggOp Max () ((I32 744903264))))\n            (NA Int32)))\n        (g (NA Boolean))\n        (table (NA Float64)))))\n  (TableRename (\"ß\") (\"NA\") () ()\n    (TableKeyBy (`ß` row) False\n      (TableParallelize None\n        (Literal Struct{rows:Array[Struct{`ß`:Boolean,row:Boolean}],global:Struct{}} \"{\\\"rows\\\":[null,{\\\"ß\\\":true,\\\"row\\\":false}],\\\"global\\\":{}}\")))))");
+    expect(interp.ok).toBe(true);
+    expect(describeOutcome(duck)).toBe(describeOutcome(interp));
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

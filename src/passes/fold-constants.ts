@@ -58,6 +58,8 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 const STRICT_EVAL: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'ArrayLen', 'ArrayRef']);
 /** Collection operations that evaluate their whole collection (child 0) first. */
 const STREAM_FIRST: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan', 'StreamMap', 'StreamFlatMap', 'StreamFilter', 'StreamTake', 'StreamDrop', 'StreamLen', 'ToArray', 'ToSet', 'ToDict', 'ToStream', 'ArraySort']);
+/** Conditionals, which evaluate their condition (child 0) first. */
+const CONDITION_FIRST: ReadonlySet<string> = new Set(['If', 'Switch', 'Coalesce']);
 /** Loops, by the index of the child they run per element. */
 const LOOP_BODY: ReadonlyMap<string, number> = new Map([
   ['StreamFold', 2],
@@ -254,17 +256,18 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const leaf = constantValue(node);
     if (leaf !== undefined) return { ...base, state: 'known', value: leaf };
     // A strict operation raises what its first raising operand raises, when the operands
-    // before that one evaluate, and a collection operation what its collection raises: known
+    // before that one evaluate, a collection operation what its collection raises, a
+    // conditional what its condition raises: known
     // without running it again (a SQL engine may not reach the error where an operand's is, as
     // when another operand is a subquery it runs up front).
-    if (stuck && (STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind))) {
+    if (stuck && (STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) {
       for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
         const e = raises.get(k.ir);
         if (e !== undefined) {
           raises.set(ir, e);
           hoisted.delete(ir);
           // A collection that raises raises whatever part of the result is needed.
-          if (STREAM_FIRST.has(node.kind)) raisesWhole.add(ir);
+          if (!STRICT_EVAL.has(node.kind)) raisesWhole.add(ir);
           break;
         }
         if (k.state === 'stuck') break;
