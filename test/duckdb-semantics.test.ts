@@ -1276,6 +1276,11 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(interp.ok).toBe(true);
     expect(describeOutcome(duck)).toBe(describeOutcome(interp));
   });
+  test('an aggregation whose every aggregator is under an AggFilter false by its form reads no row', async () => {
+    // DuckDB folds FILTER (WHERE FALSE) and never reads the table (here a TableParallelize that would raise).
+    await expectValue("(TableAggregate\n  (TableParallelize None\n    (NA Struct{rows:Array[Struct{row:Struct{`日本語`:String,elt:Int32,a:Int32},z:Array[Float64],from:Boolean}],global:Struct{`?`:Float64,value:Boolean}}))\n  (AggFilter False (NA Boolean) (AggGroupBy False (NA Float64) (NA Float32))))", []);
+    await expectValue("(TableAggregate\n  (TableParallelize None\n    (NA Struct{rows:Array[Struct{row:Struct{`日本語`:String,elt:Int32,a:Int32},z:Array[Float64],from:Boolean}],global:Struct{`?`:Float64,value:Boolean}}))\n  (AggFilter False (GetField f (Literal Struct{f:Boolean} \"{\\\"f\\\":false}\")) (AggGroupBy False (NA Float64) (NA Float32))))", []);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -272,6 +272,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   /** Needed aggregators seen per aggregation owner. */
   const aggCount = new Map<IR, number>();
 
+  /** Per owner, the AggFilters being walked whose condition is false or missing by its form. */
+  const deadFilters = new Map<IR, number>();
+  const entered = new Set<IR>();
   /** Needed aggregators per owner whose result depends on the order of the rows. */
   const orderedCount = new Map<IR, number>();
 
@@ -521,9 +524,16 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       let m = bound.get(t.node);
       if (m === undefined) bound.set(t.node, (m = new Map()));
       m.set(t.key, union(m.get(t.key) ?? NONE, d));
-    } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
+    } else if (node.kind === 'AggFilter' && constantFalse(node.cond)) {
+      // No row passes: the aggregators inside read none (as SQL folds FILTER (WHERE FALSE)).
       const o = owner.get(node);
       if (o !== undefined) {
+        deadFilters.set(o, (deadFilters.get(o) ?? 0) + 1);
+        entered.add(node);
+      }
+    } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
+      const o = owner.get(node);
+      if (o !== undefined && (deadFilters.get(o) ?? 0) === 0) {
         aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
       }
@@ -534,6 +544,10 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     const top = stack[stack.length - 1]!;
     if (top.next < 0) {
       stack.pop();
+      if (entered.has(top.node)) {
+        const o = owner.get(top.node)!;
+        deadFilters.set(o, deadFilters.get(o)! - 1);
+      }
       continue;
     }
     const i = top.next--;

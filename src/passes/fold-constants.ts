@@ -228,6 +228,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
       ir = withChildren(ir, [results[0]!.ir, pred]);
     }
+    // So does an AggFilter on a closed condition.
+    if (node.kind === 'AggFilter' && results[0]!.state === 'known' && results[0]!.ir.kind !== 'NA' && kids === results) {
+      const cond: IR = { kind: results[0]!.value === true ? 'True' : 'False', ...(node.cond.span ? { span: node.cond.span } : {}) } as IR;
+      ir = withChildren(ir, [cond, results[1]!.ir]);
+    }
     // A TableParallelize of a known value has its rows by its form (an empty one is empty).
     if (node.kind === 'TableParallelize' && results[0]!.state === 'known' && results[0]!.value !== null && results[0]!.ir.kind !== 'Literal') {
       ir = withChildren(ir, [literalOf(results[0]!)]);
