@@ -132,6 +132,25 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e) ? e : undefined;
     }
   };
+  /**
+   * A strict operation raises what its first raising operand raises, when the operands before
+   * it evaluate (are closed); a collection operation what its collection raises; a conditional
+   * what its condition raises.
+   */
+  const raisesFirst = (node: IR, ir: IR, kids: readonly Out[]): void => {
+    if (!(STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) return;
+    for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
+      const e = raises.get(k.ir);
+      if (e !== undefined) {
+        raises.set(ir, e);
+        hoisted.delete(ir);
+        // Raised before anything else: whatever part of the result is needed.
+        if (!STRICT_EVAL.has(node.kind)) raisesWhole.add(ir);
+        return;
+      }
+      if (k.state === 'stuck' || k.state === 'open') return;
+    }
+  };
   const out = fold<Ctx, Out>(root, { env: emptyEnv<Binding>(), depth: 0 }, {
     enter: (node, i, ctx) => {
       resolveDepth.set(node, ctx.depth);
@@ -241,6 +260,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const base = { ir, shadow, type, reads, opaque, tables };
     if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
     if (!closed) {
+      // (Open, it still raises what an operand evaluated first raises.)
+      if (stuck) raisesFirst(node, ir, kids);
       // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
       // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
       // An AggExplode's closed array: known to raise, it is that error on every row.
@@ -265,19 +286,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     // conditional what its condition raises: known
     // without running it again (a SQL engine may not reach the error where an operand's is, as
     // when another operand is a subquery it runs up front).
-    if (stuck && (STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) {
-      for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
-        const e = raises.get(k.ir);
-        if (e !== undefined) {
-          raises.set(ir, e);
-          hoisted.delete(ir);
-          // A collection that raises raises whatever part of the result is needed.
-          if (!STRICT_EVAL.has(node.kind)) raisesWhole.add(ir);
-          break;
-        }
-        if (k.state === 'stuck') break;
-      }
-    }
+    if (stuck) raisesFirst(node, ir, kids);
     // Below a node a SQL engine runs as a subquery (and so even where it is not reached), a
     // raise must be known at the node itself: evaluate it although a child is stuck.
     if (stuck && !SUBQUERY_KINDS.has(node.kind)) return { ...base, state: 'stuck' };
