@@ -13,7 +13,7 @@
 
 import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { children } from '../ir/children.js';
-import { AGG_KINDS, constantValue, isTableIR, type IR } from '../ir/nodes.js';
+import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
 import { fieldWrittenOut, foldsToMissing, presentByForm, staticallyMissing } from './static-missing.js';
@@ -100,7 +100,7 @@ const emptyMemo = new WeakMap<IR, boolean>();
 
 /** Whether a `TableExplode` explodes a field missing by its form on every row. */
 export function explodesMissing(n: IR): boolean {
-  return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!);
+  return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!, n.path.slice(1));
 }
 
 /** Whether one of the first `n` key fields of table `t` is missing by its form on every row. */
@@ -129,14 +129,30 @@ function keysByForm(t: IR): readonly string[] | undefined {
   }
 }
 
-/** Whether row field `name` of table `t` is missing by its form on every row. */
-function rowFieldMissing(t: IR, name: string): boolean {
+/** Whether the value at `path` inside `v` is missing by its form. */
+function pathMissing(v: IR, path: readonly string[]): boolean {
+  for (const name of path) {
+    if (staticallyMissing(v)) return true;
+    const f = fieldWrittenOut({ kind: 'GetField', name, o: v as ValueIR }, v);
+    if (f === null) return true;
+    if (f === undefined) return false;
+    v = f;
+  }
+  return staticallyMissing(v);
+}
+
+/** Whether row field `name` (at `path` inside it) of table `t` is missing by its form on every row. */
+function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boolean {
   for (;;) {
     switch (t.kind) {
       case 'TableMapRows': {
         if (staticallyMissing(t.newRow)) return true;
+        // A field inserted into the row itself (never missing; `row` here is this map's).
+        const r = t.newRow;
+        const added = r.kind === 'InsertFields' && r.old.kind === 'Ref' && r.old.name === 'row' ? r.fields.find((x) => x.name === name) : undefined;
+        if (added !== undefined) return pathMissing(added.value, path);
         const f = fieldWrittenOut({ kind: 'GetField', name, o: t.newRow }, t.newRow);
-        return f === null || (f !== undefined && staticallyMissing(f));
+        return f === null || (f !== undefined && pathMissing(f, path));
       }
       case 'TableAggregateByKey':
       case 'TableKeyByAndAggregate': {
@@ -144,7 +160,7 @@ function rowFieldMissing(t: IR, name: string): boolean {
         const e = t.expr;
         if (e.kind === 'NA') return e.type.kind === 'Struct' && e.type.fields.some((x) => x.name === name);
         const f = fieldWrittenOut({ kind: 'GetField', name, o: e }, e);
-        return f === null || (f !== undefined && staticallyMissing(f));
+        return f === null || (f !== undefined && pathMissing(f, path));
       }
       case 'TableKeyBy':
       case 'TableOrderBy':

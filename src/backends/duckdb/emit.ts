@@ -273,9 +273,10 @@ export class Emitter {
     for (let i = this.ctes.length - 1; i >= 0; i--) {
       const c0 = this.ctes[i]!;
       if (!needed.has(c0.name)) continue;
-      // DuckDB 1.5 races a recursive CTE against a MATERIALIZED one it reads (now and then
-      // the step sees it empty): with a recursive CTE, nothing is materialized.
-      const c = this.recursive && c0.materialized ? { ...c0, materialized: false } : c0;
+      // DuckDB 1.5 races a recursive CTE against a materialized one it reads (now and then
+      // the step sees it empty), ours or one DuckDB chose to materialize: with a recursive
+      // CTE, nothing is.
+      const c = this.recursive ? { ...c0, materialized: false } : c0;
       ctes.push(c);
       for (const name of tablesRead(c.query)) needed.add(name);
     }

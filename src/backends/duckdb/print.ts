@@ -336,7 +336,7 @@ function pieces(n: SqlNode, ind: string): Piece[] {
       return [
         n.recursive ? 'WITH RECURSIVE' : 'WITH',
         ...n.ctes.flatMap((c, i) => [
-          (i === 0 ? '\n' : ',\n') + inner + quoteIdent(c.name) + (c.columns === undefined ? '' : `(${c.columns.map(quoteIdent).join(', ')})`) + (c.materialized ? ' AS MATERIALIZED (\n' : ' AS (\n') + deeper,
+          (i === 0 ? '\n' : ',\n') + inner + quoteIdent(c.name) + (c.columns === undefined ? '' : `(${c.columns.map(quoteIdent).join(', ')})`) + (c.materialized === true ? ' AS MATERIALIZED (\n' : c.materialized === false ? ' AS NOT MATERIALIZED (\n' : ' AS (\n') + deeper,
           at(c.query, 0, deeper),
           '\n' + inner + ')',
         ]),

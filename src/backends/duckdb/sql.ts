@@ -143,7 +143,7 @@ export interface Cte {
   readonly name: string;
   readonly columns?: readonly string[];
   readonly query: Query;
-  /** Computed in full before the query reads it, whether or not any row of it is read. */
+  /** true: computed in full before the query reads it, whether or not any row of it is read; false: never materialized (not even by DuckDB's own choice). */
   readonly materialized?: boolean;
 }
 
