@@ -1276,6 +1276,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(interp.ok).toBe(true);
     expect(describeOutcome(duck)).toBe(describeOutcome(interp));
   });
+  test('a scan AggLet read under an AggFilter false by its form is still bound', async () => {
+    await expectValue("(TableMapRows (TableRange 3 None)\n  (InsertFields (Ref row) None\n    (m (AggLet y True (Cast Float64 (GetField idx (Ref row))) (AggFilter True (NA Boolean) (ApplyScanOp Min () ((Ref y))))))))", { rows: [[0, null], [1, null], [2, null]], global: [] });
+  });
   test('an aggregation whose every aggregator is under an AggFilter false by its form reads no row', async () => {
     // DuckDB folds FILTER (WHERE FALSE) and never reads the table (here a TableParallelize that would raise).
     await expectValue("(TableAggregate\n  (TableParallelize None\n    (NA Struct{rows:Array[Struct{row:Struct{`日本語`:String,elt:Int32,a:Int32},z:Array[Float64],from:Boolean}],global:Struct{`?`:Float64,value:Boolean}}))\n  (AggFilter False (NA Boolean) (AggGroupBy False (NA Float64) (NA Float32))))", []);

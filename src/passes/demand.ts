@@ -294,8 +294,10 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   /** Needed aggregators per owner whose result depends on the order of the rows. */
   const orderedCount = new Map<IR, number>();
 
-  /** Whether a needed aggregator feeds `node`'s aggregation. */
-  const aggregates = (node: IR): boolean => (aggCount.get(node) ?? 0) > 0;
+  /** Needed aggregators per owner that rows can reach (not under an AggFilter false by its form). */
+  const liveCount = new Map<IR, number>();
+  /** Whether a needed aggregator that rows can reach feeds `node`'s aggregation (then it reads them). */
+  const aggregates = (node: IR): boolean => (liveCount.get(node) ?? 0) > 0;
   /** Whether one whose result depends on the row order does (the order then matters). */
   const ordered = (node: IR): boolean => (orderedCount.get(node) ?? 0) > 0;
   const boundDemand = (node: IR, key: string): Demand => bound.get(node)?.get(key) ?? NONE;
@@ -549,8 +551,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       }
     } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
       const o = owner.get(node);
-      if (o !== undefined && (deadFilters.get(o) ?? 0) === 0) {
+      if (o !== undefined) {
         aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
+        if ((deadFilters.get(o) ?? 0) === 0) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
       }
     }
