@@ -213,6 +213,8 @@ export class Emitter {
   private readonly hoisted: ReadonlySet<IR>;
   private readonly raisesWhole: ReadonlySet<IR>;
   private readonly raisesByDesign: (t: IR) => boolean;
+  /** CTEs of join sides that raise by design: MATERIALIZED. */
+  private readonly materialized = new Set<string>();
   /** Whether a recursive CTE was emitted (a fold run step by step). */
   private recursive = false;
   /** Hoisted nodes being compiled into their CTE. */
@@ -276,7 +278,7 @@ export class Emitter {
       // DuckDB 1.5 races a recursive CTE against a materialized one it reads (now and then
       // the step sees it empty), ours or one DuckDB chose to materialize: with a recursive
       // CTE, nothing is.
-      const c = this.recursive ? { ...c0, materialized: false } : c0;
+      const c = this.recursive ? { ...c0, materialized: false } : this.materialized.has(c0.name) ? { ...c0, materialized: true } : c0;
       ctes.push(c);
       for (const name of tablesRead(c.query)) needed.add(name);
     }
@@ -879,10 +881,7 @@ export class Emitter {
    */
   private joinSide(t: TableIR, outer: Scope): Rel {
     const rel = this.table(t, outer);
-    if ('cte' in rel.from && this.raisesByDesign(t)) {
-      const i = this.ctes.findIndex((c) => c.name === (rel.from as { cte: string }).cte);
-      if (i >= 0) this.ctes[i] = { ...this.ctes[i]!, materialized: true };
-    }
+    if ('cte' in rel.from && this.raisesByDesign(t)) this.materialized.add(rel.from.cte);
     return rel;
   }
 
