@@ -1292,6 +1292,12 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     expect(interp.ok).toBe(true);
     expect(describeOutcome(duck)).toBe(describeOutcome(interp));
   });
+  test('a fold over a stream made an array and a stream again, empty by its form, needs no body (nor the hoisted query in it)', async () => {
+    await expectValue("(StreamFold value nan\n  (ToStream False (ToArray (ToStream False (Literal Array[Dict[Boolean,Int64]] \"[]\"))))\n  (NA Int64)\n  (If\n    (ApplyComparisonOp EQ\n      (ArrayRef 17 (Literal Array[Int64] \"[]\") (I32 1))\n      (TableAggregate\n        (TableRange 3 None)\n        (ApplyBinaryPrimOp RoundToNegInfDivide (I64 2) (Literal Int64 \"0\"))))\n    (Ref value)\n    (NA Int64)))", null);
+  });
+  test('an AggArrayPerElement over arrays missing by their form skips every row: it reads none', async () => {
+    await expectValue("(TableAggregate\n  (TableParallelize None (NA Struct{rows:Array[Struct{}],global:Struct{}}))\n  (AggArrayPerElement `?` a False True (NA Array[Int64]) (NA Set[Dict[String,Int64]]) (I32 0)))", []);
+  });
   test('a closed subquery in a loop body runs per element: over no elements, never (unless hoisted)', async () => {
     // A closed table query is hoisted (semantics.md §7): it runs up front even in a loop over
     // no elements, with a float inside its value too (DuckDB reads it with the signs beside).

@@ -237,6 +237,8 @@ function lengthByForm(a: IR): number | undefined {
   }
   if (a.kind !== 'ToStream') return undefined;
   const arr = a.a;
+  // A stream made an array and a stream again has its length.
+  if (arr.kind === 'ToArray') return lengthByForm(arr.a);
   if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
   if (arr.kind === 'MakeArray') return arr.values.length;
   return undefined;
@@ -553,7 +555,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       const o = owner.get(node);
       if (o !== undefined) {
         aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
-        if ((deadFilters.get(o) ?? 0) === 0) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
+        // (An AggArrayPerElement over arrays missing by their form skips every row.)
+        const skipsRows = node.kind === 'AggArrayPerElement' && staticallyMissing(node.a);
+        if ((deadFilters.get(o) ?? 0) === 0 && !skipsRows) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
       }
     }

@@ -77,6 +77,10 @@ function emptyStream(s: IR): boolean {
       continue;
     }
     if (s.kind !== 'ToStream') return false;
+    if (s.a.kind === 'ToArray') {
+      s = s.a.a;
+      continue;
+    }
     return (s.a.kind === 'Literal' && Array.isArray(s.a.value) && s.a.value.length === 0) || (s.a.kind === 'MakeArray' && s.a.values.length === 0);
   }
 }
