@@ -103,6 +103,9 @@ export function explodesMissing(n: IR): boolean {
   return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!, n.path.slice(1));
 }
 
+/** Table nodes whose rows are some of their child's, fields, key and all. */
+const SAME_ROWS: ReadonlySet<string> = new Set(['TableFilter', 'TableHead', 'TableTail', 'TableDistinct', 'TableMapGlobals']);
+
 /** Whether one of the first `n` key fields of table `t` is missing by its form on every row. */
 function keyMissing(t: IR, n: number): boolean {
   const keys = keysByForm(t);
@@ -116,15 +119,11 @@ function keysByForm(t: IR): readonly string[] | undefined {
       case 'TableKeyBy':
         return t.keys;
       case 'TableMapRows':
-      case 'TableFilter':
-      case 'TableHead':
-      case 'TableTail':
-      case 'TableDistinct':
-      case 'TableMapGlobals':
         t = t.child;
         break;
       default:
-        return undefined;
+        if (!SAME_ROWS.has(t.kind)) return undefined;
+        t = (t as { readonly child: IR }).child;
     }
   }
 }
@@ -164,15 +163,11 @@ function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boo
       }
       case 'TableKeyBy':
       case 'TableOrderBy':
-      case 'TableFilter':
-      case 'TableHead':
-      case 'TableTail':
-      case 'TableDistinct':
-      case 'TableMapGlobals':
         t = t.child;
         break;
       default:
-        return false;
+        if (!SAME_ROWS.has(t.kind)) return false;
+        t = (t as { readonly child: IR }).child;
     }
   }
 }
