@@ -114,18 +114,11 @@ function keyMissing(t: IR, n: number): boolean {
 
 /** The key fields of a table as its form shows them (a `TableKeyBy` below nodes keeping them). */
 function keysByForm(t: IR): readonly string[] | undefined {
-  for (;;) {
-    switch (t.kind) {
-      case 'TableKeyBy':
-        return t.keys;
-      case 'TableMapRows':
-        t = t.child;
-        break;
-      default:
-        if (!SAME_ROWS.has(t.kind)) return undefined;
-        t = (t as { readonly child: IR }).child;
-    }
+  while (t.kind !== 'TableKeyBy') {
+    if (t.kind !== 'TableMapRows' && !SAME_ROWS.has(t.kind)) return undefined;
+    t = (t as { readonly child: IR }).child;
   }
+  return t.keys;
 }
 
 /** Whether the value at `path` inside `v` is missing by its form. */
@@ -140,6 +133,12 @@ function pathMissing(v: IR, path: readonly string[]): boolean {
   return staticallyMissing(v);
 }
 
+/** Whether field `name` of struct `s` written out (at `path` inside it) is missing by its form. */
+function fieldMissing(s: ValueIR, name: string, path: readonly string[]): boolean {
+  const f = fieldWrittenOut({ kind: 'GetField', name, o: s }, s);
+  return f === null || (f !== undefined && pathMissing(f, path));
+}
+
 /** Whether row field `name` (at `path` inside it) of table `t` is missing by its form on every row. */
 function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boolean {
   for (;;) {
@@ -150,23 +149,17 @@ function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boo
         const r = t.newRow;
         const added = r.kind === 'InsertFields' && r.old.kind === 'Ref' && r.old.name === 'row' ? r.fields.find((x) => x.name === name) : undefined;
         if (added !== undefined) return pathMissing(added.value, path);
-        const f = fieldWrittenOut({ kind: 'GetField', name, o: t.newRow }, t.newRow);
-        return f === null || (f !== undefined && pathMissing(f, path));
+        return fieldMissing(r, name, path);
       }
       case 'TableAggregateByKey':
       case 'TableKeyByAndAggregate': {
         // A field of the aggregated struct (the others are keys).
         const e = t.expr;
         if (e.kind === 'NA') return e.type.kind === 'Struct' && e.type.fields.some((x) => x.name === name);
-        const f = fieldWrittenOut({ kind: 'GetField', name, o: e }, e);
-        return f === null || (f !== undefined && pathMissing(f, path));
+        return fieldMissing(e, name, path);
       }
-      case 'TableKeyBy':
-      case 'TableOrderBy':
-        t = t.child;
-        break;
       default:
-        if (!SAME_ROWS.has(t.kind)) return false;
+        if (t.kind !== 'TableKeyBy' && t.kind !== 'TableOrderBy' && !SAME_ROWS.has(t.kind)) return false;
         t = (t as { readonly child: IR }).child;
     }
   }
