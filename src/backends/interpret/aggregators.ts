@@ -21,6 +21,7 @@ import type { AggOp } from '../../ir/nodes.js';
 import { TInt64, isNumeric, tArray, tSet, type Type } from '../../ir/types.js';
 import { INT64_MAX, INT64_MIN, compareValues, type Value } from '../../ir/value.js';
 import { RuntimeError } from './errors.js';
+import { nudged } from './nudge.js';
 
 export interface Aggregator {
   /** Feeds one row's seq argument values (already evaluated, in order). */
@@ -163,18 +164,22 @@ class Int64Fold implements Aggregator {
 
 const PRODUCT_CAP = 2n ** 130n;
 
-// Starts at 0.0 / 1.0, so a Sum of only -0.0 is 0.0 (as Hail, whose zero is 0.0).
+// Starts at 0.0 / 1.0, so a Sum of only -0.0 is 0.0 (as Hail, whose zero is 0.0). With three
+// values or more, the order of adding can change the last bit (see nudge.ts).
 class Float64Fold implements Aggregator {
+  private count = 0;
   constructor(
     private acc: number,
     private readonly step: (a: number, b: number) => number,
   ) {}
   seq(args: readonly Value[]): void {
     const x = args[0]!;
-    if (x !== null) this.acc = this.step(this.acc, x as number);
+    if (x === null) return;
+    this.acc = this.step(this.acc, x as number);
+    this.count++;
   }
   result(): Value {
-    return this.acc;
+    return this.count >= 3 ? nudged(this.acc) : this.acc;
   }
 }
 

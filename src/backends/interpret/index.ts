@@ -12,7 +12,7 @@ import type { Row, TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
 
 export { RuntimeError, type RuntimeErrorClass } from './errors.js';
-export { withLibmNudge } from './ops.js';
+export { withInexactNudge } from './nudge.js';
 export type { TableSource, TableValue, Row } from './tables.js';
 
 export interface InterpretOptions extends TypecheckOptions {

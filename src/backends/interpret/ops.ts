@@ -13,6 +13,7 @@ import type { BinaryOp, ComparisonOp, UnaryOp } from '../../ir/nodes.js';
 import { TFloat64, TInt32, TInt64, type Type } from '../../ir/types.js';
 import { INT64_MAX, INT64_MIN, compareValues, type Value } from '../../ir/value.js';
 import { RuntimeError } from './errors.js';
+import { nudged } from './nudge.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -379,32 +380,6 @@ const float2 =
   (f: (x: number, y: number) => number): FnImpl =>
   (_types, args) =>
     f(args[0] as number, args[1] as number);
-
-// Math libraries differ in the last bit of transcendental results (V8's exp and DuckDB's can
-// differ by one ulp), and a program can magnify that (tan near a pole). The harness measures how
-// far: it reruns a program with every such result moved one ulp each way (semantics.md §9).
-let libmNudge: 0 | 1 | -1 = 0;
-const bits = new Float64Array(1);
-const word = new BigInt64Array(bits.buffer);
-
-/** Runs `f` with every libm result (not 0, not infinite, not NaN) one ulp up (1) or down (-1). */
-export function withLibmNudge<T>(direction: 1 | -1, f: () => T): T {
-  const before = libmNudge;
-  libmNudge = direction;
-  try {
-    return f();
-  } finally {
-    libmNudge = before;
-  }
-}
-
-function nudged(r: number): number {
-  if (libmNudge === 0 || r === 0 || !Number.isFinite(r)) return r;
-  bits[0] = r;
-  // For a negative double, adding 1 to the bits moves it down.
-  word[0] += BigInt(r > 0 ? libmNudge : -libmNudge);
-  return bits[0]!;
-}
 
 const libm1 = (f: (x: number) => number): FnImpl => float1((x) => nudged(f(x)));
 const libm2 = (f: (x: number, y: number) => number): FnImpl => float2((x, y) => nudged(f(x, y)));
