@@ -37,7 +37,7 @@ import {
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
-import { anchoredPredicate, compileValue, condition } from './values.js';
+import { anchoredPredicate, compileValue, condition, plainQuery } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
@@ -128,6 +128,8 @@ export interface Reopened {
   readonly where: readonly Expr[];
   readonly order: readonly OrderItem[];
   readonly before?: Expr;
+  /** A column of the rows, to tie a constant to them when `order` has none (`anchored`). */
+  readonly anchor?: Expr;
 }
 
 interface Scope {
@@ -262,8 +264,11 @@ export class Emitter {
       const global = this.with({ kind: 'select', columns: [{ expr: cast(this.toExpr(rel.global, type.global), repType(type.global)), alias: 'global' }] });
       return { main: rows, global, type };
     }
-    const e = cast(this.toExpr(this.value(ir as ValueIR, scope), type), repType(type));
-    return { main: this.with({ kind: 'select', columns: [{ expr: e, alias: 'result' }] }), type };
+    const v = this.toExpr(this.value(ir as ValueIR, scope), type);
+    // An aggregation is the program's query itself rather than a subquery of it.
+    const q = plainQuery(v);
+    const result = (e: Expr) => [{ expr: cast(e, repType(type)), alias: 'result' }];
+    return { main: this.with(q ? { ...q, columns: result(q.columns[0]!.expr) } : { kind: 'select', columns: result(v) }), type };
   }
 
   /** `body` with the CTEs it reads, directly or through other CTEs (a table program's rows
@@ -798,7 +803,7 @@ export class Emitter {
     const reopen = () => {
       const o2 = this.open(child);
       const where = ct.key.map((k, i): Expr => ({ kind: 'isDistinct', left: this.toExpr(this.field(o2.row, k), ct.row.fields[fieldIndex(ct.row, k)]!.type), right: g.keys[i]!, not: true }));
-      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
+      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order, anchor: this.anchorOf(o2) };
     };
     const agg: AggCtx = { vars: aggVars, filters: [], order: o.order, window: false, reopen, collect: g.collect, anchor: this.anchorOf(o) };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });
@@ -860,7 +865,7 @@ export class Emitter {
     const reopen = () => {
       const o2 = this.open(keyed);
       const where = p.cols.slice(rowFields.length).map((c, i): Expr => ({ kind: 'isDistinct', left: col(c, o2.alias), right: g.keys[i]!, not: true }));
-      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order };
+      return { from: o2.from, vars: scope.vars.set('row', o2.row).set('global', child.global), where, order: o2.order, anchor: this.anchorOf(o2) };
     };
     const agg: AggCtx = { vars: scope.vars.set('row', o.row).set('global', child.global), filters: [], order: o.order, window: false, reopen, collect: g.collect, anchor: this.anchorOf(o) };
     const v = this.value(n.expr, { ...outer, vars: scope.vars.set('global', child.global), agg, closed: false });

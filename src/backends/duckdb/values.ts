@@ -10,6 +10,7 @@ import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, t
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing, presentByForm } from '../../passes/static-missing.js';
 import { memoFold } from '../../ir/walk.js';
+import { floatInside, fromSigns, withSigns } from './zero-sign.js';
 
 const TRUE = bool(true);
 const big = (v: bigint): Expr => ({ kind: 'number', type: 'BIGINT', value: v });
@@ -1260,6 +1261,8 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
     }
     case 'PrevNonnull':
       if (ctx.window) return call('list_extract', [agg('list', [x], { extraFilter: notNull(x) }), big(-1n)]);
+      // DuckDB's `last` drops the sign of a -0.0, inside a container too.
+      if (floatInside(t)) return fromSigns(agg('last', [withSigns(x, t, em)], { orderBy: order, extraFilter: notNull(x) }), t, em);
       return keepingSign((e) => agg('last', [e], { orderBy: order, extraFilter: notNull(x) }), x, isFloating(t) && order !== undefined && order.length > 0);
   }
 }
@@ -1276,19 +1279,30 @@ function tableAggregate(em: EmitterApi, n: Extract<ValueIR, { kind: 'TableAggreg
     anchor: em.anchorOf(o),
     reopen: () => {
       const o2 = em.open(rel);
-      return { from: o2.from, vars: rowVars(o2.row), where: [], order: o2.order };
+      return { from: o2.from, vars: rowVars(o2.row), where: [], order: o2.order, anchor: em.anchorOf(o2) };
     },
   };
-  return aggregateQuery(em, ctx, o.from, undefined, (c) =>
+  return aggregateQuery(em, ctx, o.from, undefined, em.typeOf(n), (c) =>
     em.toExpr(compileValue(em, n.query, { ...scope, vars: scope.vars.set('global', rel.global), agg: c, scan: undefined, closed: scope.closed }), em.typeOf(n)),
   );
 }
 
 /**
- * The aggregations `build` asks for, in one `SELECT ... FROM from GROUP BY ()` (one row even over
- * no rows), and `build`'s result over its columns.
+ * An aggregation whose result crosses a scalar subquery with its float signs beside it, and the
+ * query of the plain result: the program's own result need not cross one (emit.ts).
  */
-function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, build: (ctx: AggCtx) => Expr): Expr {
+const signedSubquery = new WeakMap<Expr, Select>();
+
+/** The one-row query of `e`'s value, when `e` is an aggregation read through a subquery. */
+export function plainQuery(e: Expr): Select | undefined {
+  return signedSubquery.get(e);
+}
+
+/**
+ * The aggregations `build` asks for, in one `SELECT ... FROM from GROUP BY ()` (one row even over
+ * no rows), and `build`'s result (of type `t`) over its columns.
+ */
+function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, t: Type, build: (ctx: AggCtx) => Expr): Expr {
   const alias = em.fresh('a');
   const items: { expr: Expr; alias: string }[] = [];
   const ctx: AggCtx = {
@@ -1313,7 +1327,16 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
     // A range check on the result is made outside, where the value is read (so a branch
     // around guards it, while the rows' work stays the aggregation's).
     const d = deferrable.get(result);
-    const sub = subquery({ kind: 'select', columns: [{ expr: d?.value ?? result }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+    // DuckDB drops the sign of a -0.0 inside a container a scalar subquery returns: such floats
+    // travel with their sign beside them (zero-sign.ts).
+    const signs = d === undefined && floatInside(t);
+    const value = d?.value ?? result;
+    const sub = subquery({ kind: 'select', columns: [{ expr: signs ? withSigns(value, t, em) : value }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+    if (signs) {
+      const out = fromSigns(sub, t, em);
+      signedSubquery.set(out, { kind: 'select', columns: [{ expr: value }], from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } } });
+      return out;
+    }
     if (d === undefined) return sub;
     const out = d.check(sub);
     deferrable.set(out, { value: sub, check: d.check });
@@ -1360,7 +1383,7 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       };
       const first = open();
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
-      const q = aggregateQuery(em, ctx, first.from, undefined, (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
+      const q = aggregateQuery(em, ctx, first.from, undefined, em.typeOf(n), (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
       // Aggregating a missing stream is missing.
       return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], q);
   };
@@ -1378,14 +1401,14 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     const r = reopen();
     // Anchored to the row: a table function's constant argument is computed while binding,
     // even over no rows.
-    const arr = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order);
+    const arr = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order, r.anchor);
     const u = em.fresh('x');
     const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
     return { ...r, from, vars: r.vars.set(n.name, col('e', u)), order: [...r.order, { expr: col('i', u), desc: false }] };
   };
   const first = open();
   const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open, excludes: beforeOnly(first) };
-  const q = aggregateQuery(em, inner, first.from, and(first.where), (c) =>
+  const q = aggregateQuery(em, inner, first.from, and(first.where), em.typeOf(n), (c) =>
     em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
   );
   if (n.isScan) return perRow(ctx, q);
@@ -1450,7 +1473,7 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     const r = atJ();
     const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ, excludes: beforeOnly(r) };
     const elemT = (outT as { element: Type }).element;
-    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), (c) => {
+    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), elemT, (c) => {
       const v = em.toExpr(compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), elemT);
       // Computed for the current row's elements, the result itself is not there yet.
       return passedL === undefined ? v : caseWhen([[isNull(passedL), nullOf(elemT)]], v);
