@@ -142,6 +142,13 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
    * what its condition raises.
    */
   const raisesFirst = (node: IR, ir: IR, kids: readonly Out[]): void => {
+    // A field of a value that raises whatever part of it is needed (a table's global).
+    if ((node.kind === 'GetField' || node.kind === 'GetTupleElement') && raisesWhole.has(kids[0]!.ir)) {
+      raises.set(ir, raises.get(kids[0]!.ir));
+      hoisted.delete(ir);
+      raisesWhole.add(ir);
+      return;
+    }
     if (!(STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) return;
     for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
       const e = raises.get(k.ir);
@@ -214,6 +221,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       // Its agg (scan) bindings run per row of the enclosing aggregation.
       for (const b of node.bindings) if (b.scope !== 'eval') reads = Math.min(reads, ownerDepth(b.scope === 'scan'));
     } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
+    // The global of a TableParallelize of a constant is known by its form, or its error is
+    // (semantics.md §7): computed here like any closed value, no row is.
+    if (node.kind === 'TableGetGlobals' && parallelizedConstant(results[0]!.ir)) opaque = false;
     const closed = reads >= ctx.depth && !opaque;
 
     // A field of a struct written out whose value is a constant is that constant (the other
@@ -306,10 +316,19 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         // Known to raise, it is that error where it stands, in every backend: not hoisted.
         hoisted.delete(ir);
         if ((SUBQUERY_KINDS.has(node.kind) || STREAM_FIRST.has(node.kind)) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
+        // (A global is computed whole: it raises whatever field of it is read.)
+        if (node.kind === 'TableGetGlobals') raisesWhole.add(ir);
       }
       return { ...base, state: 'stuck' };
     }
   }
+}
+
+/** Whether `t`'s global is that of a TableParallelize of a constant (a Literal or NA). */
+function parallelizedConstant(t: IR): boolean {
+  let n = t;
+  while (n.kind === 'TableKeyBy' || n.kind === 'TableOrderBy') n = n.child;
+  return n.kind === 'TableParallelize' && (n.rowsAndGlobal.kind === 'Literal' || n.rowsAndGlobal.kind === 'NA');
 }
 
 /** Whether a child is not a closed value that may raise and can be run here. */
