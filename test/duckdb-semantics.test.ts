@@ -1138,6 +1138,13 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError(`(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (s (StreamFold acc x (StreamRange -1 False (I32 0) (GetField idx (Ref row)) (I32 1)) (I32 0) (GetField g ${global})))))`, 'InvalidArgument');
     await expectValue(`(GetField g (TableGetGlobals (TableOrderBy (Aa) ${par('Struct{a:Int32}', [], 'Struct{g:Int32}', { g: 7 })})))`, 7);
   });
+  test('a relational let whose body is known to raise is not hoisted: it raises where it stands', async () => {
+    const body = '(StreamFold a x (StreamTake (ToStream False (Literal Array[Int64] "[1]")) (I32 -1)) (I64 0) (Ref a))';
+    const none = '(TableCount (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))))';
+    const let_ = `(RelationalLet n (ApplyBinaryPrimOp FloatingPointDivide (I64 5) ${none}) ${body})`;
+    await expectValue(`(If (ApplyComparisonOp EQ ${none} (I64 0)) (I64 1) ${let_})`, 1n);
+    await expectError(`(If (ApplyComparisonOp EQ ${none} (I64 1)) (I64 1) ${let_})`, 'InvalidArgument');
+  });
   test('a new field of an InsertFields missing by its form is missing whatever the old struct is', async () => {
     await expectValue("(If\n  (Switch\n    (GetField agg\n      (InsertFields\n        (TableGetGlobals\n          (TableParallelize None (NA Struct{rows:Array[Struct{g:Boolean}],global:Struct{}})))\n        None\n        (agg (NA Int32))))\n    (NA Boolean)\n    (NA Boolean)\n    (NA Boolean)\n    (False))\n  (NA Array[Int64])\n  (If\n    (GetField `@`\n      (ArrayRef 17 (Literal Array[Struct{`@`:Boolean}] \"[{\\\"@\\\":true}]\") (I32 1073741824)))\n    (NA Array[Int64])\n    (StreamAgg group\n      (ToStream False (Literal Array[Float32] \"[3.1415927,0.5]\"))\n      (ApplyAggOp PrevNonnull () ((MakeArray None (NA Int64)))))))", null);
     await expectValue("(TableKeyByAndAggregate None 5\n  (TableExplode (\"x_1\")\n    (TableMapRows\n      (TableAggregateByKey\n        (TableKeyBy (x idx) False 4\n          (TableMapRows (TableRange 10 None) (NA Struct{idx:Int32,x:Int64})))\n        (NA Struct{`)`:String,global:Boolean,`a\\tb`:String}))\n      (InsertFields (Ref row) None (x_1 (NA Set[Dict[Int32,Float32]])))))\n  (TableAggregate\n    (TableOrderBy () (TableRange 3 None))\n    (Die Struct{g:Int32,a_1:Float32,f:Boolean} 1 (ApplyAggOp Min () ((Literal String \"\\\"\\\\n\\\"\")))))\n  (NA Struct{a:Array[Float64]}))", { rows: [], global: [] });

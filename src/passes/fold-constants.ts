@@ -273,6 +273,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
     const base = { ir, shadow, type, reads, opaque, tables };
     if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
+    // A let whose body is known to raise is known to raise: not hoisted (semantics.md §7).
+    if ((node.kind === 'Let' || node.kind === 'RelationalLet') && raises.has(kids[kids.length - 1]!.ir)) hoisted.delete(ir);
     if (!closed) {
       // (Open, it still raises what an operand evaluated first raises.)
       if (stuck) raisesFirst(node, ir, kids);
