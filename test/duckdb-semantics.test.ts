@@ -1138,6 +1138,17 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError(`(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (s (StreamFold acc x (StreamRange -1 False (I32 0) (GetField idx (Ref row)) (I32 1)) (I32 0) (GetField g ${global})))))`, 'InvalidArgument');
     await expectValue(`(GetField g (TableGetGlobals (TableOrderBy (Aa) ${par('Struct{a:Int32}', [], 'Struct{g:Int32}', { g: 7 })})))`, 7);
   });
+  test('a fold over a present stream whose zero is known to raise raises, whatever its body reads', async () => {
+    const zero = '(ArrayRef -1 (Literal Array[Float32] "[]") (I32 1))';
+    await expectError(`(StreamFold z y (ToStream False (Literal Array[Boolean] "[false]")) ${zero} (TableAggregate (TableFilter (TableRange 17 None) (Ref y)) (ApplyAggOp Min () ((Ref z)))))`, 'ArrayIndexOutOfBounds');
+    await expectError(`(ToArray (StreamScan z y (StreamRange -1 False (I32 0) (I32 2) (I32 1)) ${zero} (TableAggregate (TableRange 2 None) (ApplyAggOp Min () ((Ref z))))))`, 'ArrayIndexOutOfBounds');
+  });
+  test('a table query in a branch of a conditional whose condition is known to raise is not hoisted', async () => {
+    const none = '(TableCount (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))))';
+    const raising = '(If (ArrayRef -1 (Literal Array[Boolean] "[true]") (I32 -1)) (TableAggregate (TableRange 3 None) (ArrayRef -1 (ApplyAggOp Collect () ((I32 1))) (I32 5))) (I32 0))';
+    await expectValue(`(If (ApplyComparisonOp EQ ${none} (I64 1)) ${raising} (I32 7))`, 7);
+    await expectError(`(If (ApplyComparisonOp EQ ${none} (I64 0)) ${raising} (I32 7))`, 'ArrayIndexOutOfBounds', 'index -1');
+  });
   test('a relational let whose body is known to raise is not hoisted: it raises where it stands', async () => {
     const body = '(StreamFold a x (StreamTake (ToStream False (Literal Array[Int64] "[1]")) (I32 -1)) (I64 0) (Ref a))';
     const none = '(TableCount (TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5))))';
@@ -1501,6 +1512,18 @@ describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the ha
     for (let i = 0; i < 10; i++) {
       await expectValue("(StreamFold g ` `\n  (StreamMap y\n    (ToStream False (Literal Array[Boolean] \"[true,true,true]\"))\n    (Literal Float32 \"16777216\"))\n  (NA Int64)\n  (TableCount\n    (TableUnion\n      (TableMapRows (TableRange 17 None) (NA Struct{g:Int32,f:Float64,idx:Int32}))\n      (TableRename (\"acc\") (\"idx\") () ()\n        (TableKeyBy (acc) False 4\n          (TableParallelize None\n            (Literal Struct{rows:Array[Struct{g:Int32,f:Float64,acc:Int32}],global:Struct{}} \"{\\\"rows\\\":[{\\\"g\\\":-65537,\\\"f\\\":0,\\\"acc\\\":2147483646}],\\\"global\\\":{}}\")))))))", 18n);
       await expectValue("(StreamFold acc x (StreamMap y (ToStream False (Literal Array[Boolean] \"[true,true,true]\")) (I32 1)) (NA Int64)\n  (TableCount (TableJoin inner 1\n    (TableFilter (TableRange 5 None) (ArrayRef -1 (Literal Array[Boolean] \"[true,true,true,true,true]\") (GetField idx (Ref row))))\n    (TableRange 3 None))))", 3n);
+    }
+  });
+  test('a recursive fold step reads a one-row CTE with LIMIT 1, not tied to the step row (DuckDB returned NULL for the tied read now and then)', async () => {
+    // Found by the harness: the global came back missing in about 3 runs in 100 (forty runs here).
+    const program = "(TableFilter\n  (TableExplode (\"Let\")\n    (TableMapRows\n      (TableParallelize 3\n        (StreamFold `a\\\\\\`b` `e\u0301`\n          (ToStream True (Literal Array[Int32] \"[-1226772659]\"))\n          (GetField `\\``\n            (Literal Struct{`\\``:Struct{rows:Array[Struct{`O'Brien`:Int64,z:Struct{rows:Boolean,`a\\tb`:Int32,key:Float32},group:Struct{elt:Boolean,row:Boolean,elt_1:Float64}}],global:Struct{False:Int64}},g:Float32,__:TupleSubset[0:String,2:Boolean,4:Boolean]} \"{\\\"`\\\":{\\\"rows\\\":[{\\\"O'Brien\\\":null,\\\"z\\\":{\\\"rows\\\":null,\\\"a\\\\tb\\\":1,\\\"key\\\":0.5},\\\"group\\\":{\\\"elt\\\":true,\\\"row\\\":false,\\\"elt_1\\\":1}},{\\\"O'Brien\\\":2147483648,\\\"z\\\":{\\\"rows\\\":true,\\\"a\\\\tb\\\":706970009,\\\"key\\\":0.33333334},\\\"group\\\":{\\\"elt\\\":true,\\\"row\\\":false,\\\"elt_1\\\":\\\"NaN\\\"}},{\\\"O'Brien\\\":-1,\\\"z\\\":{\\\"rows\\\":false,\\\"a\\\\tb\\\":-65537,\\\"key\\\":1},\\\"group\\\":{\\\"elt\\\":false,\\\"row\\\":true,\\\"elt_1\\\":491397.9144766927}}],\\\"global\\\":{\\\"False\\\":null}},\\\"g\\\":-0.0,\\\"__\\\":[\\\"\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67\\\",false,true]}\"))\n          (TableCollect\n            (TableParallelize 3\n              (Literal Struct{rows:Array[Struct{`O'Brien`:Int64,z:Struct{rows:Boolean,`a\\tb`:Int32,key:Float32},group:Struct{elt:Boolean,row:Boolean,elt_1:Float64}}],global:Struct{False:Int64}} \"{\\\"rows\\\":[],\\\"global\\\":{\\\"False\\\":9223372036854775806}}\")))))\n      (InsertFields\n        (Ref row)\n        None\n        (Let\n          (If\n            (ApplyScanOp PrevNonnull () ((Let eval global (True) (Ref global))))\n            (TableAggregate\n              (TableAggregateByKey (TableRange 10 4) (Literal Struct{} \"{}\"))\n              (ApplyAggOp PrevNonnull () ((Literal Set[Float32] \"[0.5,\\\"NaN\\\"]\"))))\n            (Die Set[Float32] -1 (Coalesce (Str \" ;\u00e9Z%\") (Str \" \"))))))))\n  (GetTupleElement 2\n    (Coalesce\n      (Let eval `\u202eabc` eval elt eval i\n        (Cast Int64 (Literal Int64 \"4294967296\"))\n        (Let eval idx\n          (F32 0.000013567835)\n          (Literal Struct{`\\\\`:Struct{},`O'Brien`:Float64} \"{\\\"\\\\\\\\\\\":{},\\\"O'Brien\\\":-5e-324}\"))\n        (Let eval acc (TableCollect (TableRange 2 None)) (Void))\n        (ArrayRef -1\n          (Literal Array[Tuple[String,Array[Float32],Boolean]] \"[[\\\"\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67\\\",[-1,-3.4028235e+38],false],[\\\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\\",null,true]]\")\n          (I32 7))))))";
+    const sql = compileProgram(parse(program)).global!;
+    expect(sql).toMatch(/WITH RECURSIVE/);
+    expect(sql).toMatch(/FROM "v\d+"\s+LIMIT CAST\(1 AS BIGINT\)/);
+    expect(sql).not.toMatch(/FROM "v\d+"\s+WHERE/);
+    for (let i = 0; i < 40; i++) {
+      const { duck } = await both(program);
+      expect(duck.ok && (duck.value as { readonly global: Value }).global).toEqual([9223372036854775806n]);
     }
   });
   test('a fold of a scan in a row map: each step reads the step before', async () => {

@@ -43,6 +43,11 @@ export interface Folded {
    * uncorrelated subquery once, up front, in the same way.
    */
   readonly hoisted: ReadonlySet<IR>;
+  /**
+   * Folds and scans over a stream present by its form whose zero is known to raise: each raises
+   * that error where it stands when its zero is needed (`raiseWithZero`, once demand is known).
+   */
+  readonly zeroRaises: ReadonlyMap<IR, unknown>;
 }
 
 /** Runs a closed value expression; throws the program's run-time error when it raises. */
@@ -141,24 +146,32 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
    * it evaluate (are closed); a collection operation what its collection raises; a conditional
    * what its condition raises.
    */
+  const zeroRaises = new Map<IR, unknown>();
+  // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
+  const cutAfter = new Map<IR, number>();
+  const record = (ir: IR, e: unknown, at: number, whole: boolean): void => {
+    raises.set(ir, e);
+    hoisted.delete(ir);
+    cutAfter.set(ir, at);
+    if (whole) raisesWhole.add(ir);
+  };
   const raisesFirst = (node: IR, ir: IR, kids: readonly Out[]): void => {
     // A field of a value that raises whatever part of it is needed (a table's global).
-    if ((node.kind === 'GetField' || node.kind === 'GetTupleElement') && raisesWhole.has(kids[0]!.ir)) {
-      raises.set(ir, raises.get(kids[0]!.ir));
-      hoisted.delete(ir);
-      raisesWhole.add(ir);
-      return;
-    }
-    if (!(STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) return;
-    for (const k of STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)) {
-      const e = raises.get(k.ir);
+    if ((node.kind === 'GetField' || node.kind === 'GetTupleElement') && raisesWhole.has(kids[0]!.ir)) return record(ir, raises.get(kids[0]!.ir), 0, true);
+    // A fold or scan over a present stream evaluates its zero next, when it is needed (known
+    // only once demand is: see `zeroRaises`).
+    if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && (kids[0]!.state === 'closed' || kids[0]!.state === 'known') && presentByForm(kids[0]!.ir)) {
+      const e = raises.get(kids[1]!.ir);
       if (e !== undefined) {
-        raises.set(ir, e);
-        hoisted.delete(ir);
-        // Raised before anything else: whatever part of the result is needed.
-        if (!STRICT_EVAL.has(node.kind)) raisesWhole.add(ir);
+        zeroRaises.set(ir, e);
         return;
       }
+    }
+    if (!(STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) return;
+    for (const [i, k] of (STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)).entries()) {
+      const e = raises.get(k.ir);
+      // Raised before anything else (but a strict operation's): whatever part of the result is needed.
+      if (e !== undefined) return record(ir, e, i, !STRICT_EVAL.has(node.kind));
       if (k.state === 'stuck' || k.state === 'open') return;
     }
   };
@@ -183,7 +196,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return o;
     },
   });
-  return { ir: out.ir, raises, raisesWhole, hoisted };
+  if (cutAfter.size > 0 && hoisted.size > 0) dropUnreached(out.ir, cutAfter, hoisted);
+  return { ir: out.ir, raises, raisesWhole, hoisted, zeroRaises };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
     if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
@@ -323,6 +337,33 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       }
       return { ...base, state: 'stuck' };
     }
+  }
+}
+
+/** The folds of `zeroRaises` whose zero is needed, recorded as raising (semantics.md §1, §7). */
+export function raiseWithZero(f: Folded, needed: (n: IR) => boolean): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
+  const folds = [...f.zeroRaises].filter(([n]) => needed(children(n)[1]!));
+  if (folds.length === 0) return f;
+  const raises = new Map(f.raises);
+  const raisesWhole = new Set(f.raisesWhole);
+  const hoisted = new Set(f.hoisted);
+  for (const [n, e] of folds) {
+    raises.set(n, e);
+    raisesWhole.add(n);
+    hoisted.delete(n);
+  }
+  if (hoisted.size > 0) dropUnreached(f.ir, new Map(folds.map(([n]) => [n, 1])), hoisted);
+  return { raises, raisesWhole, hoisted };
+}
+
+/** Drops the hoisted queries in operands a raising node never evaluates (semantics.md §7). */
+function dropUnreached(root: IR, cutAfter: ReadonlyMap<IR, number>, hoisted: Set<IR>): void {
+  const stack: [IR, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [n, dead] = stack.pop()!;
+    if (dead) hoisted.delete(n);
+    const at = cutAfter.get(n);
+    children(n).forEach((c, i) => stack.push([c, dead || (at !== undefined && i > at)]));
   }
 }
 

@@ -9,7 +9,7 @@ import type { Value } from '../ir/value.js';
 import { compile, locate } from '../backends/interpret/compile.js';
 import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
-import { foldConstants } from './fold-constants.js';
+import { foldConstants, raiseWithZero } from './fold-constants.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
 
 export interface Prepared {
@@ -35,7 +35,9 @@ export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
     if (again.diagnostics.length > 0) throw new UserError(again.diagnostics);
     types = again.types;
   }
-  return { ir: folded.ir, types, demand: analyzeDemand(folded.ir, types), raises: folded.raises as ReadonlyMap<IR, RuntimeError>, raisesWhole: folded.raisesWhole, hoisted: folded.hoisted };
+  const demand = analyzeDemand(folded.ir, types);
+  const { raises, raisesWhole, hoisted } = raiseWithZero(folded, (n) => demand.needed(n));
+  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted };
 }
 
 /** Runs a closed value expression on the interpreter. */

@@ -159,6 +159,10 @@ export function presentByForm(n: IR): boolean {
       return n.value !== null;
     case 'Cast':
       return presentByForm(n.value);
+    case 'ToStream':
+      return presentByForm(n.a);
+    case 'StreamRange':
+      return presentByForm(n.start) && presentByForm(n.stop) && presentByForm(n.step);
     case 'InsertFields':
     case 'SelectFields':
       return presentByForm(n.old);
