@@ -495,7 +495,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         const st = rowType(side);
         const names = new Set(st?.kind === 'Struct' ? st.fields.map((f) => f.name) : []);
         const rows = d.rows === ALL ? ALL : d.rows === NONE ? NONE : fields([...d.rows].filter(([k]) => names.has(k)));
-        return { count: true, rows: withFields(rows, keyFields(side)), global: d.global === NONE ? NONE : ALL, order: d.order };
+        // Rows match on the join key; the rest of a key orders the result, when that is needed.
+        const keys = d.order ? keyFields(side) : keyFields(side).slice(0, node.joinKey);
+        return { count: true, rows: withFields(rows, keys), global: d.global === NONE ? NONE : ALL, order: d.order };
       }
       case 'TableLeftJoinRightDistinct': {
         if (!d.count || staticallyEmpty(node)) return { ...TABLE_NONE, global: i === 0 ? d.global : NONE };

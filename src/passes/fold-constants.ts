@@ -146,6 +146,15 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
    * it evaluate (are closed); a collection operation what its collection raises; a conditional
    * what its condition raises.
    */
+  /** Whether `n` raises even where only its presence is needed. */
+  const raisesRegardless = (n: IR): boolean => {
+    try {
+      evaluate({ kind: 'IsNA', value: n } as ValueIR);
+      return false;
+    } catch (e) {
+      return isRuntimeError(e);
+    }
+  };
   const zeroRaises = new Map<IR, unknown>();
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
   const cutAfter = new Map<IR, number>();
@@ -156,8 +165,15 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (whole) raisesWhole.add(ir);
   };
   const raisesFirst = (node: IR, ir: IR, kids: readonly Out[]): void => {
-    // A field of a value that raises whatever part of it is needed (a table's global).
-    if ((node.kind === 'GetField' || node.kind === 'GetTupleElement') && raisesWhole.has(kids[0]!.ir)) return record(ir, raises.get(kids[0]!.ir), 0, true);
+    // A field of a value that raises whatever part of it is needed, or of a global that raises
+    // (a global raises when a field of it is needed: semantics.md §7).
+    const k0 = kids[0]?.ir;
+    if ((node.kind === 'GetField' || node.kind === 'GetTupleElement') && k0 !== undefined && (raisesWhole.has(k0) || (k0.kind === 'TableGetGlobals' && raises.has(k0)))) return record(ir, raises.get(k0), 0, true);
+    // A collection operation on a closed stream (never evaluated by itself) that raises.
+    if (STREAM_FIRST.has(node.kind) && kids[0]!.state === 'closed' && !kids[0]!.opaque) {
+      const e = collectionError(kids[0]!.shadow);
+      if (e !== undefined) return record(ir, e, 0, true);
+    }
     // A fold or scan over a present stream evaluates its zero next, when it is needed (known
     // only once demand is: see `zeroRaises`).
     if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && (kids[0]!.state === 'closed' || kids[0]!.state === 'known') && presentByForm(kids[0]!.ir)) {
@@ -332,8 +348,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         // Known to raise, it is that error where it stands, in every backend: not hoisted.
         hoisted.delete(ir);
         if ((SUBQUERY_KINDS.has(node.kind) || STREAM_FIRST.has(node.kind)) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
-        // (A global is computed whole: it raises whatever field of it is read.)
-        if (node.kind === 'TableGetGlobals') raisesWhole.add(ir);
+        // A subquery that raises with none of its value needed but its presence raises whatever
+        // part is needed (a SQL engine runs an uncorrelated one up front, even over no rows).
+        if (SUBQUERY_KINDS.has(node.kind) && !raisesWhole.has(ir) && raisesRegardless(shadow)) raisesWhole.add(ir);
       }
       return { ...base, state: 'stuck' };
     }

@@ -1404,7 +1404,10 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     const r = reopen();
     // Anchored to the row: a table function's constant argument is computed while binding,
     // even over no rows.
-    const arr = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order, r.anchor);
+    const arr0 = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order, r.anchor);
+    // DuckDB computes a lateral unnest's argument before the WHERE drops its row (an AggFilter's
+    // condition): computed only on the rows kept.
+    const arr = r.where.length === 0 ? arr0 : caseWhen([[and(r.where)!, arr0]]);
     const u = em.fresh('x');
     const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
     return { ...r, from, vars: r.vars.set(n.name, col('e', u)), order: [...r.order, { expr: col('i', u), desc: false }] };
