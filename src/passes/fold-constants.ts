@@ -307,7 +307,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if ((node.kind === 'Let' || node.kind === 'RelationalLet') && raises.has(kids[kids.length - 1]!.ir)) hoisted.delete(ir);
     if (!closed) {
       // (Open, it still raises what an operand evaluated first raises.)
-      if (stuck) raisesFirst(node, ir, kids);
+      // (A closed stream is never evaluated by itself: whether it raises is asked here.)
+      if (stuck || (STREAM_FIRST.has(node.kind) && kids[0]!.state === 'closed')) raisesFirst(node, ir, kids);
       // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
       // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
       // An AggExplode's closed array: known to raise, it is that error on every row.
