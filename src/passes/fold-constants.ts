@@ -44,10 +44,11 @@ export interface Folded {
    */
   readonly hoisted: ReadonlySet<IR>;
   /**
-   * Folds and scans over a stream present by its form whose zero is known to raise: each raises
-   * that error where it stands when its zero is needed (`raiseWithZero`, once demand is known).
+   * Nodes that raise where they stand if their operand `at` is needed (known once demand is:
+   * `raiseWhenNeeded`): a fold or scan over a stream present by its form whose zero is known to
+   * raise, a let whose binding is.
    */
-  readonly zeroRaises: ReadonlyMap<IR, unknown>;
+  readonly pendingRaises: ReadonlyMap<IR, { readonly error: unknown; readonly at: number }>;
 }
 
 /** Runs a closed value expression; throws the program's run-time error when it raises. */
@@ -155,7 +156,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e);
     }
   };
-  const zeroRaises = new Map<IR, unknown>();
+  const pendingRaises = new Map<IR, { error: unknown; at: number }>();
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
   const cutAfter = new Map<IR, number>();
   const record = (ir: IR, e: unknown, at: number, whole: boolean): void => {
@@ -175,13 +176,29 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       if (e !== undefined) return record(ir, e, 0, true);
     }
     // A fold or scan over a present stream evaluates its zero next, when it is needed (known
-    // only once demand is: see `zeroRaises`).
+    // only once demand is: see `pendingRaises`).
     if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && (kids[0]!.state === 'closed' || kids[0]!.state === 'known') && presentByForm(kids[0]!.ir)) {
       const e = raises.get(kids[1]!.ir);
       if (e !== undefined) {
-        zeroRaises.set(ir, e);
+        pendingRaises.set(ir, { error: e, at: 1 });
         return;
       }
+    }
+    // A let evaluates its needed bindings in order, first.
+    if (node.kind === 'Let' || node.kind === 'RelationalLet') {
+      // A let whose body is closed is its body: no binding is evaluated (semantics.md §1).
+      const last = kids[kids.length - 1]!;
+      if (last.state === 'stuck' && raises.has(last.ir)) return record(ir, raises.get(last.ir), kids.length - 1, raisesWhole.has(last.ir));
+      for (const [i, k] of kids.slice(0, -1).entries()) {
+        const e = raises.get(k.ir);
+        if (e !== undefined) return void pendingRaises.set(ir, { error: e, at: i });
+        if (k.state === 'stuck' || k.state === 'open') return;
+      }
+      // Then its body.
+      const body = kids[kids.length - 1]!.ir;
+      const e = raises.get(body);
+      if (e !== undefined) record(ir, e, kids.length - 1, raisesWhole.has(body));
+      return;
     }
     if (!(STRICT_EVAL.has(node.kind) || STREAM_FIRST.has(node.kind) || CONDITION_FIRST.has(node.kind))) return;
     for (const [i, k] of (STRICT_EVAL.has(node.kind) ? kids : kids.slice(0, 1)).entries()) {
@@ -213,7 +230,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
   });
   if (cutAfter.size > 0 && hoisted.size > 0) dropUnreached(out.ir, cutAfter, hoisted);
-  return { ir: out.ir, raises, raisesWhole, hoisted, zeroRaises };
+  return { ir: out.ir, raises, raisesWhole, hoisted, pendingRaises };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
     if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
@@ -308,7 +325,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (!closed) {
       // (Open, it still raises what an operand evaluated first raises.)
       // (A closed stream is never evaluated by itself: whether it raises is asked here.)
-      if (stuck || (STREAM_FIRST.has(node.kind) && kids[0]!.state === 'closed')) raisesFirst(node, ir, kids);
+      if (stuck || kids.some((k) => raises.has(k.ir)) || (STREAM_FIRST.has(node.kind) && kids[0]!.state === 'closed')) raisesFirst(node, ir, kids);
       // A StreamAgg or ToDict over a closed collection that raises raises whenever it runs,
       // whatever its query reads: known here, it is never a FROM argument SQL computes up front.
       // An AggExplode's closed array: known to raise, it is that error on every row.
@@ -358,19 +375,19 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   }
 }
 
-/** The folds of `zeroRaises` whose zero is needed, recorded as raising (semantics.md §1, §7). */
-export function raiseWithZero(f: Folded, needed: (n: IR) => boolean): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
-  const folds = [...f.zeroRaises].filter(([n]) => needed(children(n)[1]!));
-  if (folds.length === 0) return f;
+/** The nodes of `pendingRaises` whose operand is needed, recorded as raising (semantics.md §1, §7). */
+export function raiseWhenNeeded(f: Folded, needed: (n: IR) => boolean): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
+  const nodes = [...f.pendingRaises].filter(([n, p]) => needed(children(n)[p.at]!));
+  if (nodes.length === 0) return f;
   const raises = new Map(f.raises);
   const raisesWhole = new Set(f.raisesWhole);
   const hoisted = new Set(f.hoisted);
-  for (const [n, e] of folds) {
-    raises.set(n, e);
+  for (const [n, p] of nodes) {
+    raises.set(n, p.error);
     raisesWhole.add(n);
     hoisted.delete(n);
   }
-  if (hoisted.size > 0) dropUnreached(f.ir, new Map(folds.map(([n]) => [n, 1])), hoisted);
+  if (hoisted.size > 0) dropUnreached(f.ir, new Map(nodes.map(([n, p]) => [n, p.at])), hoisted);
   return { raises, raisesWhole, hoisted };
 }
 

@@ -9,7 +9,7 @@ import type { Value } from '../ir/value.js';
 import { compile, locate } from '../backends/interpret/compile.js';
 import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
-import { foldConstants, raiseWithZero } from './fold-constants.js';
+import { foldConstants, raiseWhenNeeded } from './fold-constants.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
 
 export interface Prepared {
@@ -36,7 +36,7 @@ export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
     types = again.types;
   }
   const demand = analyzeDemand(folded.ir, types);
-  const { raises, raisesWhole, hoisted } = raiseWithZero(folded, (n) => demand.needed(n));
+  const { raises, raisesWhole, hoisted } = raiseWhenNeeded(folded, (n) => demand.needed(n));
   return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted };
 }
 
