@@ -184,6 +184,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         return;
       }
     }
+    // A struct operation evaluates its struct first (when it is needed: a new field over each
+    // of its fields needs none of it).
+    if ((node.kind === 'InsertFields' || node.kind === 'SelectFields') && raisesWhole.has(kids[0]!.ir)) {
+      return void pendingRaises.set(ir, { error: raises.get(kids[0]!.ir), at: 0 });
+    }
     // A let evaluates its needed bindings in order, first.
     if (node.kind === 'Let' || node.kind === 'RelationalLet') {
       // A let whose body is closed is its body: no binding is evaluated (semantics.md §1).
@@ -366,9 +371,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         // Known to raise, it is that error where it stands, in every backend: not hoisted.
         hoisted.delete(ir);
         if ((SUBQUERY_KINDS.has(node.kind) || STREAM_FIRST.has(node.kind)) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
-        // A subquery that raises with none of its value needed but its presence raises whatever
-        // part is needed (a SQL engine runs an uncorrelated one up front, even over no rows).
-        if (SUBQUERY_KINDS.has(node.kind) && !raisesWhole.has(ir) && raisesRegardless(shadow)) raisesWhole.add(ir);
+        // One that raises with none of its value needed but its presence raises whatever part is
+        // needed (a SQL engine runs an uncorrelated subquery up front, even over no rows).
+        // (Not a global: it raises only when a field of it is needed, §7.)
+        if (!raisesWhole.has(ir) && node.kind !== 'TableGetGlobals' && raisesRegardless(shadow)) raisesWhole.add(ir);
       }
       return { ...base, state: 'stuck' };
     }

@@ -154,6 +154,8 @@ export function presentByForm(n: IR): boolean {
     case 'IsNA':
     case 'TableCollect':
     case 'TableCount':
+    // A global is never missing (semantics.md §7).
+    case 'TableGetGlobals':
       return true;
     case 'Literal':
       return n.value !== null;
