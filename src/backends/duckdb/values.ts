@@ -1445,12 +1445,18 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   const reopen = ctx.reopen;
   const outT = em.typeOf(n);
   const arrT = em.typeOf(n.a);
-  const arrayAt = (vars: Scope['vars']): Expr => em.toExpr(compileValue(em, n.a, { ...scope, vars, agg: undefined, scan: undefined, closed: false }), arrT);
+  // Tied to the row: DuckDB computes a WHERE condition that reads no column up front, even
+  // over no rows.
+  // Only on the rows kept: DuckDB computes every operand of an AND.
+  const arrayAt = (r: Reopened): Expr => {
+    const a = anchored(em.toExpr(compileValue(em, n.a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), arrT), r.order, r.anchor);
+    return r.where.length === 0 ? a : caseWhen([[and(r.where)!, a]]);
+  };
   // A scan's rows run through the current one (`Reopened.before`): its array counts in the
   // length check, as the interpreter's update of that row checks it, but not in the result.
   const overRows = (build: (r: ReturnType<typeof reopen>, a: Expr) => { expr: Expr; where?: Expr[] }): Expr => {
     const r = reopen();
-    const a = arrayAt(r.vars);
+    const a = arrayAt(r);
     const b = build(r, a);
     const where = and([...r.where, notNull(a), ...(b.where ?? [])]);
     return subquery({ kind: 'select', columns: [{ expr: b.expr }], from: r.from, ...(where ? { where } : {}), grandTotal: true });
@@ -1473,7 +1479,7 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     // The rows whose array has position j, each with its j-th element.
     const atJ = () => {
       const r = reopen();
-      const a = arrayAt(r.vars);
+      const a = arrayAt(r);
       return { ...r, vars: r.vars.set(n.elementName, call('list_extract', [a, binary('+', j, big(1n))])), where: [...r.where, notNull(a), binary('>', len(a), j)] };
     };
     const r = atJ();
