@@ -63,7 +63,7 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set(['StreamAgg', 'ToDict']);
 /** Operations that evaluate every operand, in order, before anything else. */
 const STRICT_EVAL: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'ArrayLen', 'ArrayRef']);
 /** Collection operations that evaluate their whole collection (child 0) first. */
-const STREAM_FIRST: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan', 'StreamMap', 'StreamFlatMap', 'StreamFilter', 'StreamTake', 'StreamDrop', 'StreamLen', 'ToArray', 'ToSet', 'ToDict', 'ToStream', 'ArraySort']);
+const STREAM_FIRST: ReadonlySet<string> = new Set(['StreamFold', 'StreamScan', 'StreamMap', 'StreamFlatMap', 'StreamFilter', 'StreamTake', 'StreamDrop', 'StreamLen', 'ToArray', 'ToSet', 'ToDict', 'ToStream', 'ArraySort', 'StreamAgg', 'StreamZip']);
 /** Conditionals, which evaluate their condition (child 0) first. */
 const CONDITION_FIRST: ReadonlySet<string> = new Set(['If', 'Switch', 'Coalesce']);
 /** Loops, by the index of the child they run per element. */
@@ -98,6 +98,8 @@ const MAX_RANGE = 100_000;
 interface Binding {
   readonly depth: number;
   readonly value?: IR;
+  /** A table's row or global (bound by a table node or TableAggregate): never missing (§7). */
+  readonly row?: boolean;
 }
 
 interface Ctx {
@@ -157,6 +159,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     }
   };
   const pendingRaises = new Map<IR, { error: unknown; at: number }>();
+  // References to a table's row or global, which are never missing.
+  const presentRows = new Set<IR>();
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
   const cutAfter = new Map<IR, number>();
   const record = (ir: IR, e: unknown, at: number, whole: boolean): void => {
@@ -219,6 +223,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       const resolve = (binder: IR, b: Bind, scope: string): Binding => {
         const depth = resolveDepth.get(binder) ?? ctx.depth;
         const letBinding = (binder.kind === 'Let' && scope === 'eval') || ((binder.kind === 'RelationalLet' || binder.kind === 'RelationalLetTable') && scope === 'rel');
+        if ((isTableIR(binder) || binder.kind === 'TableAggregate') && (b.name === 'row' || b.name === 'global')) return { depth, row: true };
         if (!letBinding || b.source.of !== 'type') return { depth };
         return { depth, value: children(binder)[b.source.child] };
       };
@@ -266,7 +271,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
       return o === undefined ? -1 : (resolveDepth.get(o) ?? -1);
     };
-    if (node.kind === 'Ref') reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
+    if (node.kind === 'Ref') {
+      reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
+      if (ctx.env.eval.get(node.name)?.row) presentRows.add(node);
+    }
     else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name)?.depth ?? -1);
     else if (AGG_KINDS.has(node.kind)) reads = Math.min(reads, ownerDepth('isScan' in node ? node.isScan : node.kind === 'ApplyScanOp'));
     else if (node.kind === 'Let') {
@@ -280,7 +288,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
 
     // A field of a struct written out whose value is a constant is that constant (the other
     // fields are not needed: semantics.md §1).
-    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir);
+    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir, (n) => presentByForm(n) || presentRows.has(n));
     if (field !== undefined && field !== null) {
       const v = constantValue(field);
       if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
@@ -368,8 +376,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       // Too deep for this thread's stack, or any other failure: left to run time.
       if (isRuntimeError(e)) {
         raises.set(ir, e);
-        // Known to raise, it is that error where it stands, in every backend: not hoisted.
+        // Known to raise, it is that error where it stands, in every backend: not hoisted, nor
+        // is a query inside it.
         hoisted.delete(ir);
+        if (tables) cutAfter.set(ir, -1);
         if ((SUBQUERY_KINDS.has(node.kind) || STREAM_FIRST.has(node.kind)) && collectionError(kids[0]!.shadow) !== undefined) raisesWhole.add(ir);
         // One that raises with none of its value needed but its presence raises whatever part is
         // needed (a SQL engine runs an uncorrelated subquery up front, even over no rows).

@@ -110,7 +110,7 @@ function fieldOf(x: IR): IR | null | undefined {
 }
 
 /** As `fieldOf`, with `o` (the struct, maybe already rewritten) in place of `x`'s own. */
-export function fieldWrittenOut(x: IR, o: IR): IR | null | undefined {
+export function fieldWrittenOut(x: IR, o: IR, present: (n: IR) => boolean = presentByForm): IR | null | undefined {
   if (x.kind !== 'GetField' && x.kind !== 'GetTupleElement') return undefined;
   const key = x.kind === 'GetField' ? x.name : x.index;
   if (o.kind === 'MakeStruct' && x.kind === 'GetField') return o.fields.find((f) => f.name === key)?.value;
@@ -118,8 +118,8 @@ export function fieldWrittenOut(x: IR, o: IR): IR | null | undefined {
     // A new field is the struct's when the old struct is present, or when it is missing by its
     // form (missing either way: no field of the old struct is read); an old one is the old's.
     const added = o.fields.find((f) => f.name === key);
-    if (added !== undefined) return presentByForm(o.old) || staticallyMissing(added.value) ? added.value : undefined;
-    return fieldWrittenOut(x, o.old);
+    if (added !== undefined) return present(o.old) || staticallyMissing(added.value) ? added.value : undefined;
+    return fieldWrittenOut(x, o.old, present);
   }
   if (o.kind === 'MakeTuple' && x.kind === 'GetTupleElement') {
     const i = o.indices.indexOf(key as number);
