@@ -334,6 +334,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     next: number;
     /** Needed aggregators of this node's own aggregation seen before its body was walked. */
     readonly aggsBefore: number;
+    /** Those of them rows can reach. */
+    readonly liveBefore: number;
   }
 
   // (NONE is null: never `??` a demand.)
@@ -381,13 +383,14 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         return i === 0 ? ALL : d;
       case 'Coalesce':
         // Nothing after an argument present by its form is evaluated.
-        return node.values.slice(0, i).some(presentByForm) ? NONE : d;
+        return node.values.slice(0, i).some((v) => presentByForm(v)) ? NONE : d;
       case 'Let':
         return i < node.bindings.length ? boundDemand(node, `${node.bindings[i]!.name}@type:${i}`) : d;
       case 'AggLet':
         // The value runs per row only for the aggregators inside the body (semantics.md §5).
         if (i === 1) return d;
-        return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? boundDemand(node, `${node.name}@type:0`) : NONE;
+        // (Only for those rows reach: not under an AggFilter or AggExplode that passes none.)
+        return (liveCount.get(owner.get(node) ?? node) ?? 0) > frame.liveBefore ? boundDemand(node, `${node.name}@type:0`) : NONE;
       case 'AggFilter':
       case 'AggExplode':
         if (i === 1) return d;
@@ -522,7 +525,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     // An Agg* node's body is its last child, walked first: the aggregators of its aggregation
     // counted after that and not before are the body's.
     const o = owner.get(node) ?? node;
-    stack.push({ node, kids, next: kids.length - 1, aggsBefore: aggCount.get(o) ?? 0 });
+    stack.push({ node, kids, next: kids.length - 1, aggsBefore: aggCount.get(o) ?? 0, liveBefore: liveCount.get(o) ?? 0 });
   };
   const enterNode = (node: IR): void => {
     if (isTableIR(node)) return;
@@ -534,8 +537,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       let m = bound.get(t.node);
       if (m === undefined) bound.set(t.node, (m = new Map()));
       m.set(t.key, union(m.get(t.key) ?? NONE, d));
-    } else if (node.kind === 'AggFilter' && constantFalse(node.cond)) {
-      // No row passes: the aggregators inside read none (as SQL folds FILTER (WHERE FALSE)).
+    } else if ((node.kind === 'AggFilter' && constantFalse(node.cond)) || (node.kind === 'AggExplode' && staticallyMissing(node.array))) {
+      // No row passes: the aggregators inside read none (as SQL folds FILTER (WHERE FALSE)), nor
+      // do those of an explode of a missing array.
       const o = owner.get(node);
       if (o !== undefined) {
         deadFilters.set(o, (deadFilters.get(o) ?? 0) + 1);

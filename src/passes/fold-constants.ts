@@ -288,7 +288,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
 
     // A field of a struct written out whose value is a constant is that constant (the other
     // fields are not needed: semantics.md §1).
-    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir, (n) => presentByForm(n) || presentRows.has(n));
+    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir, (n) => presentByForm(n, (m) => presentRows.has(m)));
     if (field !== undefined && field !== null) {
       const v = constantValue(field);
       if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
@@ -346,6 +346,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         const e = collectionError(kids[0]!.shadow);
         if (e !== undefined) raises.set(kids[0]!.ir, e);
       }
+      // Its aggregation never runs: no query in it is hoisted.
+      if (node.kind === 'AggExplode' && raises.has(kids[0]!.ir)) cutAfter.set(ir, 0);
       if (SUBQUERY_KINDS.has(node.kind) && !opaqueOrOpen(kids[0]!)) {
         const e = collectionError(kids[0]!.shadow);
         if (e !== undefined) {

@@ -139,7 +139,8 @@ export function foldsToMissing(n: IR): boolean {
 }
 
 /** Whether `n` is never missing by its form: a present constant, or a container written out. */
-export function presentByForm(n: IR): boolean {
+export function presentByForm(n: IR, known?: (n: IR) => boolean): boolean {
+  if (known?.(n)) return true;
   switch (n.kind) {
     case 'I32':
     case 'I64':
@@ -160,16 +161,16 @@ export function presentByForm(n: IR): boolean {
     case 'Literal':
       return n.value !== null;
     case 'Cast':
-      return presentByForm(n.value);
+      return presentByForm(n.value, known);
     case 'ToStream':
-      return presentByForm(n.a);
+      return presentByForm(n.a, known);
     case 'StreamRange':
-      return presentByForm(n.start) && presentByForm(n.stop) && presentByForm(n.step);
+      return presentByForm(n.start, known) && presentByForm(n.stop, known) && presentByForm(n.step, known);
     case 'InsertFields':
     case 'SelectFields':
-      return presentByForm(n.old);
+      return presentByForm(n.old, known);
     case 'Let':
-      return presentByForm(n.body);
+      return presentByForm(n.body, known);
     // Aggregators that are never missing (semantics.md §5), and a dict of groups.
     case 'ApplyAggOp':
     case 'ApplyScanOp':
@@ -178,7 +179,7 @@ export function presentByForm(n: IR): boolean {
       return true;
     case 'AggFilter':
     case 'AggExplode':
-      return presentByForm(n.agg);
+      return presentByForm(n.agg, known);
     default:
       return false;
   }

@@ -161,7 +161,12 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
     case 'AggLet': {
       const ctx = n.isScan ? scope.scan : scope.agg;
       if (ctx === undefined) throw new InternalError('AggLet outside an aggregation');
-      if (!em.needed(n.value)) return val(n.body);
+      // Unneeded, it is read only where no row reaches (under an AggExplode of a missing array).
+      if (!em.needed(n.value)) {
+        const na = nullOf(em.typeOf(n.value));
+        const none: AggCtx = { ...ctx, vars: ctx.vars.set(n.name, na), ...rereading(ctx, (r) => ({ vars: r.vars.set(n.name, na) })) };
+        return val(n.body, n.isScan ? { ...scope, scan: none } : { ...scope, agg: none });
+      }
       const inner = bindRow(em, ctx, n.name, n.value, scope);
       return val(n.body, n.isScan ? { ...scope, scan: inner } : { ...scope, agg: inner });
     }
