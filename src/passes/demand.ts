@@ -16,7 +16,7 @@ import { children } from '../ir/children.js';
 import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../ir/nodes.js';
 import type { TableType, Type } from '../ir/types.js';
 import { fold, memoFold } from '../ir/walk.js';
-import { fieldWrittenOut, foldsToMissing, presentByForm, staticallyMissing } from './static-missing.js';
+import { fieldWrittenOut, foldsToMissing, lengthByForm, presentByForm, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export type Demand = null | 'all' | ReadonlyMap<string, Demand>;
@@ -216,21 +216,6 @@ function orderSensitive(node: IR): boolean {
   return 'isScan' in node && node.isScan;
 }
 
-/** The number of elements of a stream of a literal or `MakeArray`, or a `StreamRange` of constants; undefined for any other. */
-function lengthByForm(a: IR): number | undefined {
-  if (a.kind === 'StreamRange') {
-    const [start, stop, step] = [a.start, a.stop, a.step].map((x) => (x.kind === 'I32' ? x.value : undefined));
-    if (start === undefined || stop === undefined || step === undefined || step === 0) return undefined;
-    return Math.max(0, Math.ceil((stop - start) / step));
-  }
-  if (a.kind !== 'ToStream') return undefined;
-  const arr = a.a;
-  // A stream made an array and a stream again has its length.
-  if (arr.kind === 'ToArray') return lengthByForm(arr.a);
-  if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
-  if (arr.kind === 'MakeArray') return arr.values.length;
-  return undefined;
-}
 const nonEmptyByForm = (a: IR): boolean => (lengthByForm(a) ?? 0) > 0;
 const emptyByForm = (a: IR): boolean => lengthByForm(a) === 0;
 

@@ -3,7 +3,7 @@
 // are not evaluated. SQL engines fold `NULL + x` to NULL without evaluating x; this rule makes
 // every backend do the same. An analysis: results live in a side table, the IR is untouched.
 
-import type { IR } from '../ir/nodes.js';
+import { constantValue, type IR } from '../ir/nodes.js';
 import { memoFold } from '../ir/walk.js';
 
 const STRICT: ReadonlySet<string> = new Set([
@@ -70,6 +70,8 @@ export function staticallyMissing(n: IR): boolean {
       if ((x.kind === 'TableAggregate' || x.kind === 'StreamAgg') && kids[1]) return true;
       // A fold from a missing zero whose every step is missing or the accumulator is missing.
       if (x.kind === 'StreamFold' && !kids[0] && kids[1] && (kids[2] || isRefThroughLets(x.body, x.accum))) return true;
+      // A fold with a step, each missing, is missing (its zero unread).
+      if (x.kind === 'StreamFold' && !kids[0] && kids[2] && (lengthByForm(x.a) ?? 0) > 0) return true;
       const strictIn = STRICT_IN.get(x.kind);
       if (strictIn !== undefined) return strictIn.some((i) => kids[i]);
       // No array seen and no length given, or a missing length (semantics.md §5).
@@ -186,3 +188,25 @@ export function presentByForm(n: IR, known?: (n: IR) => boolean): boolean {
 }
 
 const PRESENT_AGGREGATORS: ReadonlySet<string> = new Set(['Count', 'Sum', 'Product', 'Collect', 'CollectAsSet', 'Take', 'TakeBy']);
+
+/** The number of elements of a stream of a literal or `MakeArray`, a `StreamRange` of constants, or a map of one; undefined for any other. */
+export function lengthByForm(a: IR): number | undefined {
+  if (a.kind === 'StreamRange') {
+    // (A constant is an I32 or, in a folded shadow, a Literal.)
+    const [start, stop, step] = [a.start, a.stop, a.step].map((x) => {
+      const v = constantValue(x);
+      return typeof v === 'number' ? v : undefined;
+    });
+    if (start === undefined || stop === undefined || step === undefined || step === 0) return undefined;
+    return Math.max(0, Math.ceil((stop - start) / step));
+  }
+  // A map keeps its stream's length.
+  if (a.kind === 'StreamMap') return lengthByForm(a.a);
+  if (a.kind !== 'ToStream') return undefined;
+  const arr = a.a;
+  // A stream made an array and a stream again has its length.
+  if (arr.kind === 'ToArray') return lengthByForm(arr.a);
+  if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
+  if (arr.kind === 'MakeArray') return arr.values.length;
+  return undefined;
+}
