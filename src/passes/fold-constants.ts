@@ -48,7 +48,7 @@ export interface Folded {
    * `raiseWhenNeeded`): a fold or scan over a stream present by its form whose zero is known to
    * raise, a let whose binding is.
    */
-  readonly pendingRaises: ReadonlyMap<IR, { readonly error: unknown; readonly at: number }>;
+  readonly pendingRaises: ReadonlyMap<IR, Pending>;
 }
 
 /** Runs a closed value expression; throws the program's run-time error when it raises. */
@@ -158,7 +158,14 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e);
     }
   };
-  const pendingRaises = new Map<IR, { error: unknown; at: number }>();
+  const pendingRaises = new Map<IR, Pending>();
+  /** What operand `k` raises: known, or pending on demand itself (then `after` it). */
+  const operandRaise = (k: IR): { error: unknown; after?: IR } | undefined => {
+    const e = raises.get(k);
+    if (e !== undefined) return { error: e };
+    const p = pendingRaises.get(k);
+    return p === undefined ? undefined : { error: p.error, after: k };
+  };
   // References to a table's row or global, which are never missing.
   const presentRows = new Set<IR>();
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
@@ -182,11 +189,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     // A fold or scan over a present stream evaluates its zero next, when it is needed (known
     // only once demand is: see `pendingRaises`).
     if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && (kids[0]!.state === 'closed' || kids[0]!.state === 'known') && presentByForm(kids[0]!.ir)) {
-      const e = raises.get(kids[1]!.ir);
-      if (e !== undefined) {
-        pendingRaises.set(ir, { error: e, at: 1 });
-        return;
-      }
+      const r = operandRaise(kids[1]!.ir);
+      if (r !== undefined) return void pendingRaises.set(ir, { ...r, at: 1 });
     }
     // A struct operation evaluates its struct first (when it is needed: a new field over each
     // of its fields needs none of it).
@@ -199,8 +203,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       const last = kids[kids.length - 1]!;
       if (last.state === 'stuck' && raises.has(last.ir)) return record(ir, raises.get(last.ir), kids.length - 1, raisesWhole.has(last.ir));
       for (const [i, k] of kids.slice(0, -1).entries()) {
-        const e = raises.get(k.ir);
-        if (e !== undefined) return void pendingRaises.set(ir, { error: e, at: i });
+        const r = operandRaise(k.ir);
+        if (r !== undefined) return void pendingRaises.set(ir, { ...r, at: i });
         if (k.state === 'stuck' || k.state === 'open') return;
       }
       // Then its body.
@@ -395,7 +399,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
 
 /** The nodes of `pendingRaises` whose operand is needed, recorded as raising (semantics.md §1, §7). */
 export function raiseWhenNeeded(f: Folded, needed: (n: IR) => boolean): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
-  const nodes = [...f.pendingRaises].filter(([n, p]) => needed(children(n)[p.at]!));
+  // (In post-order: one pending on another's raise comes after it.)
+  const resolved = new Set<IR>();
+  for (const [n, p] of f.pendingRaises) if (needed(children(n)[p.at]!) && (p.after === undefined || resolved.has(p.after))) resolved.add(n);
+  const nodes = [...f.pendingRaises].filter(([n]) => resolved.has(n));
   if (nodes.length === 0) return f;
   const raises = new Map(f.raises);
   const raisesWhole = new Set(f.raisesWhole);
@@ -418,6 +425,13 @@ function dropUnreached(root: IR, cutAfter: ReadonlyMap<IR, number>, hoisted: Set
     const at = cutAfter.get(n);
     children(n).forEach((c, i) => stack.push([c, dead || (at !== undefined && i > at)]));
   }
+}
+
+/** A raise known once demand is: when operand `at` is needed (and `after` raises, if given). */
+interface Pending {
+  readonly error: unknown;
+  readonly at: number;
+  readonly after?: IR;
 }
 
 /** Whether `t`'s global is that of a TableParallelize of a constant (a Literal or NA). */

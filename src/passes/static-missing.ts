@@ -165,6 +165,10 @@ export function presentByForm(n: IR, known?: (n: IR) => boolean): boolean {
     case 'Cast':
       return presentByForm(n.value, known);
     case 'ToStream':
+    case 'ToArray':
+    case 'StreamMap':
+    case 'StreamFilter':
+    case 'StreamScan':
       return presentByForm(n.a, known);
     case 'StreamRange':
       return presentByForm(n.start, known) && presentByForm(n.stop, known) && presentByForm(n.step, known);
