@@ -23,7 +23,7 @@ import { AGG_KINDS, constantValue, isTableIR, type IR, type ValueIR } from '../i
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
-import { fieldWrittenOut, presentByForm, staticallyMissing } from './static-missing.js';
+import { fieldWrittenOut, lengthByForm, presentByForm, staticallyMissing } from './static-missing.js';
 import type { AnyType } from './typecheck.js';
 
 export interface Folded {
@@ -77,6 +77,7 @@ const LOOP_BODY: ReadonlyMap<string, number> = new Map([
 
 /** A stream of a literal or `MakeArray` with no element, or one taken, dropped, mapped or filtered from such a stream. */
 function emptyStream(s: IR): boolean {
+  if (lengthByForm(s) === 0) return true;
   for (;;) {
     if (s.kind === 'StreamTake' || s.kind === 'StreamDrop' || s.kind === 'StreamMap' || s.kind === 'StreamFilter' || s.kind === 'StreamFlatMap') {
       s = s.a;

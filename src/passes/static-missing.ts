@@ -204,8 +204,15 @@ export function lengthByForm(a: IR): number | undefined {
     if (start === undefined || stop === undefined || step === undefined || step === 0) return undefined;
     return Math.max(0, Math.ceil((stop - start) / step));
   }
-  // A map keeps its stream's length.
+  // A map keeps its stream's length; a take or drop of a constant count (not negative, which
+  // raises) changes it by that count.
   if (a.kind === 'StreamMap') return lengthByForm(a.a);
+  if (a.kind === 'StreamTake' || a.kind === 'StreamDrop') {
+    const n = lengthByForm(a.a);
+    const c = constantValue(a.num);
+    if (n === undefined || typeof c !== 'number' || c < 0) return undefined;
+    return a.kind === 'StreamTake' ? Math.min(n, c) : Math.max(0, n - c);
+  }
   if (a.kind !== 'ToStream') return undefined;
   const arr = a.a;
   // A stream made an array and a stream again has its length.
