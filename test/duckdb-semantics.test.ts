@@ -1223,6 +1223,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     // Found by the harness: DuckDB ran the body's known error over no element.
     await expectValue("(StreamFold `{}` inf\n  (StreamDrop\n    (ToStream False (Literal Array[Int64] \"[1,4037767790366715964,-2147483649]\"))\n    (I32 2147483647))\n  (NA String)\n  (If\n    (TableAggregate\n      (TableKeyBy (b idx x) False\n        (TableMapRows (TableRange 3 None) (NA Struct{x:Float64,b:Float64,idx:Int32})))\n      (GetField False\n        (ApplyAggOp PrevNonnull () ((Literal Struct{False:Boolean} \"{\\\"False\\\":false}\")))))\n    (TableAggregate\n      (TableMapRows (TableRange 2 None) (NA Struct{`\u65e5\u672c\u8a9e`:Int64,idx:Int32}))\n      (ApplyAggOp Min () ((Str \"e\u0301\"))))\n    (If\n      (StreamAgg global\n        (StreamTake (ToStream False (Literal Array[Float32] \"[0.1,null]\")) (I32 -2147483647))\n        (True))\n      (Ref `{}`)\n      (NA String))))", null);
   });
+  test('IsNA of a table row is false, unevaluated: a filter on it keeps no row and computes none', async () => {
+    await expectValue("(TableFilter\n  (TableAggregateByKey\n    (TableParallelize 1\n      (ArrayRef 0\n        (Literal Array[Struct{rows:Array[Struct{key:String,row:Float32,y:Float64}],global:Struct{}}] \"[]\")\n        (I32 0)))\n    (Ref global))\n  (IsNA (Ref row)))", table([]));
+  });
   test('a join needs the key fields past its join key only when its row order is needed', async () => {
     const right = '(TableKeyBy (idx d) False (TableMapRows (TableRange 3 None) (MakeStruct (idx (GetField idx (Ref row))) (d (Die Int32 -1 (Str "no"))))))';
     await expectValue(`(TableCount (TableJoin inner 1 (TableRange 3 None) ${right}))`, 3n);

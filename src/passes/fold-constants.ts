@@ -169,6 +169,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   };
   // References to a table's row or global, which are never missing.
   const presentRows = new Set<IR>();
+  const present = (n: IR): boolean => presentByForm(n, (m) => presentRows.has(m));
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
   const cutAfter = new Map<IR, number>();
   const record = (ir: IR, e: unknown, at: number, whole: boolean): void => {
@@ -293,7 +294,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
 
     // A field of a struct written out whose value is a constant is that constant (the other
     // fields are not needed: semantics.md §1).
-    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir, (n) => presentByForm(n, (m) => presentRows.has(m)));
+    const field = results[0] === undefined ? undefined : fieldWrittenOut(node, results[0].ir, present);
     if (field !== undefined && field !== null) {
       const v = constantValue(field);
       if (v !== undefined) return { ir: field, shadow: field, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: v };
@@ -303,7 +304,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     }
     // IsNA of a value present by its form is false, the value unevaluated (as SQL folds
     // `x IS NULL` of an expression it knows is not NULL).
-    if (node.kind === 'IsNA' && presentByForm(results[0]!.ir)) {
+    if (node.kind === 'IsNA' && present(results[0]!.ir)) {
       const no = { kind: 'False', ...(node.span ? { span: node.span } : {}) } as IR;
       return { ir: no, shadow: no, type, reads: Infinity, opaque: false, tables: false, state: 'known', value: false };
     }
