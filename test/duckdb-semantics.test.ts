@@ -1226,6 +1226,9 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
   test('IsNA of a table row is false, unevaluated: a filter on it keeps no row and computes none', async () => {
     await expectValue("(TableFilter\n  (TableAggregateByKey\n    (TableParallelize 1\n      (ArrayRef 0\n        (Literal Array[Struct{rows:Array[Struct{key:String,row:Float32,y:Float64}],global:Struct{}}] \"[]\")\n        (I32 0)))\n    (Ref global))\n  (IsNA (Ref row)))", table([]));
   });
+  test('an AggExplode array known to raise is not computed when no aggregator inside it gets rows (a missing AggFilter condition)', async () => {
+    await expectValue("(TableAggregate\n  (TableOrderBy (`Aa-b`)\n    (TableMapRows\n      (TableAggregateByKey (TableRange 3 2) (NA Struct{y:Int64,`a-b`:String}))\n      (NA Struct{`a-b`:String,order:Float32,y:Int32,idx:Int32})))\n  (AggExplode y False\n    (StreamDrop (ToStream False (Literal Array[Float32] \"[]\")) (I32 -1627113197))\n    (AggFilter False\n      (NA Boolean)\n      (ApplyAggOp TakeBy ((I32 0)) ((NA Tuple[Dict[Float64,Float32],Boolean]) (Ref y))))))", []);
+  });
   test('a join needs the key fields past its join key only when its row order is needed', async () => {
     const right = '(TableKeyBy (idx d) False (TableMapRows (TableRange 3 None) (MakeStruct (idx (GetField idx (Ref row))) (d (Die Int32 -1 (Str "no"))))))';
     await expectValue(`(TableCount (TableJoin inner 1 (TableRange 3 None) ${right}))`, 3n);

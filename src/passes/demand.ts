@@ -323,6 +323,16 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     readonly liveBefore: number;
   }
 
+  /**
+   * Whether a needed aggregator is inside the body of an AggLet, AggFilter or AggExplode: one
+   * that rows reach (not under an AggFilter that passes none, an AggExplode of a missing array),
+   * or, in a scan, which computes every row's per-row parts (semantics.md §5), any.
+   */
+  const innerAggregators = (node: Extract<IR, { isScan: boolean }>, frame: Frame): boolean => {
+    const o = owner.get(node) ?? node;
+    return node.isScan ? (aggCount.get(o) ?? 0) > frame.aggsBefore : (liveCount.get(o) ?? 0) > frame.liveBefore;
+  };
+
   // (NONE is null: never `??` a demand.)
   const valueOf = (n: IR): Demand => (values.has(n) ? values.get(n)! : ALL);
   const setValue = (n: IR, d: Demand): void => {
@@ -374,12 +384,11 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       case 'AggLet':
         // The value runs per row only for the aggregators inside the body (semantics.md §5).
         if (i === 1) return d;
-        // (Only for those rows reach: not under an AggFilter or AggExplode that passes none.)
-        return (liveCount.get(owner.get(node) ?? node) ?? 0) > frame.liveBefore ? boundDemand(node, `${node.name}@type:0`) : NONE;
+        return innerAggregators(node, frame) ? boundDemand(node, `${node.name}@type:0`) : NONE;
       case 'AggFilter':
       case 'AggExplode':
         if (i === 1) return d;
-        return (aggCount.get(owner.get(node) ?? node) ?? 0) > frame.aggsBefore ? ALL : NONE;
+        return innerAggregators(node, frame) ? ALL : NONE;
       case 'RelationalLet':
         return i === 0 ? boundDemand(node, `${node.name}@type:0`) : d;
       case 'StreamFold':

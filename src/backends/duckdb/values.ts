@@ -1427,7 +1427,7 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   // that never runs too): one known to raise raises when there is a row. An aggregate of the
   // error sits beside the value, so DuckDB computes it over the rows.
   const r = em.raises(n.array);
-  if (r === undefined || ctx.collect === undefined) return q;
+  if (r === undefined || ctx.collect === undefined || !em.needed(n.array)) return q;
   const f = and(ctx.filters);
   // (DuckDB computes an aggregate's argument on rows its FILTER drops: guarded by it too.)
   const error = em.raise(r.span ? { ...n.array, span: r.span } : n.array, r.errorClass, r.message, { kind: 'Boolean' });
