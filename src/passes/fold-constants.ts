@@ -24,6 +24,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
 import { fieldWrittenOut, lengthByForm, presentByForm, staticallyMissing } from './static-missing.js';
+import type { Demand, DemandInfo } from './demand.js';
 import type { AnyType } from './typecheck.js';
 
 export interface Folded {
@@ -75,20 +76,13 @@ const LOOP_BODY: ReadonlyMap<string, number> = new Map([
   ['StreamFlatMap', 1],
 ]);
 
-/** A stream of a literal or `MakeArray` with no element, or one taken, dropped, mapped or filtered from such a stream. */
+/** A stream with no element by its form (`lengthByForm`), or one taken, dropped, mapped or filtered from such a stream (through `ToArray`). */
 function emptyStream(s: IR): boolean {
-  if (lengthByForm(s) === 0) return true;
   for (;;) {
-    if (s.kind === 'StreamTake' || s.kind === 'StreamDrop' || s.kind === 'StreamMap' || s.kind === 'StreamFilter' || s.kind === 'StreamFlatMap') {
-      s = s.a;
-      continue;
-    }
-    if (s.kind !== 'ToStream') return false;
-    if (s.a.kind === 'ToArray') {
-      s = s.a.a;
-      continue;
-    }
-    return (s.a.kind === 'Literal' && Array.isArray(s.a.value) && s.a.value.length === 0) || (s.a.kind === 'MakeArray' && s.a.values.length === 0);
+    if (lengthByForm(s) === 0) return true;
+    if (s.kind === 'ToStream' && s.a.kind === 'ToArray') s = s.a.a;
+    else if (s.kind === 'StreamTake' || s.kind === 'StreamDrop' || s.kind === 'StreamMap' || s.kind === 'StreamFilter' || s.kind === 'StreamFlatMap') s = s.a;
+    else return false;
   }
 }
 
@@ -145,11 +139,6 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e) ? e : undefined;
     }
   };
-  /**
-   * A strict operation raises what its first raising operand raises, when the operands before
-   * it evaluate (are closed); a collection operation what its collection raises; a conditional
-   * what its condition raises.
-   */
   /** Whether `n` raises even where only its presence is needed. */
   const raisesRegardless = (n: IR): boolean => {
     try {
@@ -178,6 +167,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     cutAfter.set(ir, at);
     if (whole) raisesWhole.add(ir);
   };
+  /**
+   * A strict operation raises what its first raising operand raises, when the operands before
+   * it evaluate (are closed); a collection operation what its collection raises; a conditional
+   * what its condition raises; a let, a fold's zero, a struct operation's struct likewise.
+   */
   const raisesFirst = (node: IR, ir: IR, kids: readonly Out[]): void => {
     // A field of a value that raises whatever part of it is needed, or of a global that raises
     // (a global raises when a field of it is needed: semantics.md §7).
@@ -399,15 +393,20 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   }
 }
 
-/** The nodes of `pendingRaises` whose operand is needed, recorded as raising (semantics.md §1, §7). */
-export function raiseWhenNeeded(f: Folded, needed: (n: IR) => boolean): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
+/**
+ * The raises that demand decides (semantics.md §1, §7): the nodes of `pendingRaises` whose
+ * operand is needed, and a global known to raise a field of which is needed (it raises only
+ * then), recorded as raising whatever of them is needed.
+ */
+export function raiseWhenNeeded(f: Folded, demand: DemandInfo): Pick<Folded, 'raises' | 'raisesWhole' | 'hoisted'> {
   // (In post-order: one pending on another's raise comes after it.)
   const resolved = new Set<IR>();
-  for (const [n, p] of f.pendingRaises) if (needed(children(n)[p.at]!) && (p.after === undefined || resolved.has(p.after))) resolved.add(n);
+  for (const [n, p] of f.pendingRaises) if (demand.needed(children(n)[p.at]!) && (p.after === undefined || resolved.has(p.after))) resolved.add(n);
   const nodes = [...f.pendingRaises].filter(([n]) => resolved.has(n));
-  if (nodes.length === 0) return f;
+  const globals = [...f.raises.keys()].filter((n) => n.kind === 'TableGetGlobals' && !f.raisesWhole.has(n) && someField(demand.value(n)));
+  if (nodes.length === 0 && globals.length === 0) return f;
   const raises = new Map(f.raises);
-  const raisesWhole = new Set(f.raisesWhole);
+  const raisesWhole = new Set([...f.raisesWhole, ...globals]);
   const hoisted = new Set(f.hoisted);
   for (const [n, p] of nodes) {
     raises.set(n, p.error);
@@ -416,6 +415,11 @@ export function raiseWhenNeeded(f: Folded, needed: (n: IR) => boolean): Pick<Fol
   }
   if (hoisted.size > 0) dropUnreached(f.ir, new Map(nodes.map(([n, p]) => [n, p.at])), hoisted);
   return { raises, raisesWhole, hoisted };
+}
+
+/** Whether a demand asks for a field. */
+function someField(d: Demand): boolean {
+  return d === 'all' || (d !== null && d.size > 0);
 }
 
 /** Drops the hoisted queries in operands a raising node never evaluates (semantics.md §7). */

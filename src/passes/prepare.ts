@@ -36,7 +36,7 @@ export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
     types = again.types;
   }
   const demand = analyzeDemand(folded.ir, types);
-  const { raises, raisesWhole, hoisted } = raiseWhenNeeded(folded, (n) => demand.needed(n));
+  const { raises, raisesWhole, hoisted } = raiseWhenNeeded(folded, demand);
   return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted };
 }
 

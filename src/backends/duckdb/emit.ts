@@ -38,7 +38,7 @@ import {
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
 import { anchoredPredicate, compileValue, condition, plainQuery } from './values.js';
-import type { Demand, DemandInfo } from '../../passes/demand.js';
+import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
 import { printSqlType } from './print.js';
@@ -1071,7 +1071,7 @@ export class Emitter {
   readonly api = {
     needed: (n: IR) => this.needed(n),
     /** The error of a closed expression known to raise, where what is needed of it raises. */
-    raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || (this.raisesWhole.has(n) && this.demand.needed(n)) || (n.kind === 'TableGetGlobals' && someField(this.demand.value(n))) ? this.raises?.get(n) : undefined),
+    raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || (this.raisesWhole.has(n) && this.demand.needed(n)) ? this.raises?.get(n) : undefined),
     /**
      * A hoisted node (semantics.md §7) as a one-row CTE read where it stands: DuckDB runs it
      * once, up front, as the interpreter does. Undefined for any other node.
@@ -1229,9 +1229,4 @@ function windowLayers(o: Opened, items: readonly SelectItem[]): From {
     from = { kind: 'subqueryFrom', query: { kind: 'select', columns, from }, alias: { name: o.alias } };
   }
   return from;
-}
-
-/** Whether a demand asks for a field (a global raises only then: semantics.md §7). */
-function someField(d: Demand): boolean {
-  return d === 'all' || (d !== null && d.size > 0);
 }

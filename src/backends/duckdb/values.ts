@@ -601,6 +601,14 @@ function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Ex
   return reopen === undefined ? {} : { reopen: () => { const r = reopen(); return { ...r, ...f(r) }; } };
 }
 
+/**
+ * `e` computed only on the rows `r`'s WHERE keeps (an AggFilter's condition, a group's key):
+ * DuckDB computes every operand of an AND, and a lateral unnest's argument before the WHERE.
+ */
+function onKeptRows(r: Reopened, e: Expr): Expr {
+  return r.where.length === 0 ? e : caseWhen([[and(r.where)!, e]]);
+}
+
 /** The aggregates over reopened rows count only those a scan has passed (`Reopened.before`). */
 function beforeOnly(r: Reopened): readonly Expr[] {
   return r.before === undefined ? [] : [r.before];
@@ -1410,9 +1418,8 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     // Anchored to the row: a table function's constant argument is computed while binding,
     // even over no rows.
     const arr0 = anchored(em.toExpr(compileValue(em, n.array, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), em.typeOf(n.array)), r.order, r.anchor);
-    // DuckDB computes a lateral unnest's argument before the WHERE drops its row (an AggFilter's
-    // condition): computed only on the rows kept.
-    const arr = r.where.length === 0 ? arr0 : caseWhen([[and(r.where)!, arr0]]);
+    // DuckDB computes a lateral unnest's argument before the WHERE drops its row.
+    const arr = onKeptRows(r, arr0);
     const u = em.fresh('x');
     const from: From = { kind: 'join', type: 'CROSS', left: r.from, right: { kind: 'tableFunction', name: 'unnest', args: [cast(arr, repType(em.typeOf(n.array)))], alias: { name: u, columns: ['e', 'i'] }, ordinality: true, lateral: true } };
     return { ...r, from, vars: r.vars.set(n.name, col('e', u)), order: [...r.order, { expr: col('i', u), desc: false }] };
@@ -1452,10 +1459,9 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
   const arrT = em.typeOf(n.a);
   // Tied to the row: DuckDB computes a WHERE condition that reads no column up front, even
   // over no rows.
-  // Only on the rows kept: DuckDB computes every operand of an AND.
   const arrayAt = (r: Reopened): Expr => {
     const a = anchored(em.toExpr(compileValue(em, n.a, { ...scope, vars: r.vars, agg: undefined, scan: undefined, closed: false }), arrT), r.order, r.anchor);
-    return r.where.length === 0 ? a : caseWhen([[and(r.where)!, a]]);
+    return onKeptRows(r, a);
   };
   // A scan's rows run through the current one (`Reopened.before`): its array counts in the
   // length check, as the interpreter's update of that row checks it, but not in the result.
