@@ -1130,6 +1130,17 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (ApplyBinaryPrimOp Add (Ref acc) (Ref x)))`, 'ArrayIndexOutOfBounds');
     await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[]")) ${zero} (Ref x))`, 'ArrayIndexOutOfBounds');
   });
+  test('a flat map has a length by its form: the product of its streams\', and none with a missing inner stream', async () => {
+    const die = '(Die Int32 -1 (Str "zero"))';
+    // Two elements by form: the zero is unneeded, so it is not evaluated.
+    const two = '(StreamFlatMap g (ToStream False (Literal Array[Int32] "[1]")) (ToStream False (Literal Array[Int32] "[5,6]")))';
+    await expectValue(`(StreamFold acc x ${two} ${die} (Ref x))`, 6);
+    // A missing inner stream: no element, so the fold is its zero.
+    await expectError(`(StreamFold acc x (StreamFlatMap g (ToStream False (Literal Array[Int32] "[1]")) (NA Stream[Int32])) ${die} (Ref x))`, 'Die', 'zero');
+    // An aggregation over no element by form reads the accumulator nowhere: an outer zero is not needed.
+    const inner = '(StreamAgg z (StreamFlatMap g (ToStream False (Literal Array[Boolean] "[]")) (NA Stream[Int32])) (ApplyAggOp Min () ((Ref acc))))';
+    await expectValue(`(StreamFold acc i (ToStream False (Literal Array[Int32] "[1]")) (StreamFold a x (StreamFlatMap g (ToStream False (Literal Array[Int32] "[1]")) (NA Stream[Int32])) ${die} (Ref a)) ${inner})`, null);
+  });
   test('a filter predicate that reads no column stays below the join it feeds (DuckDB pulls such a filter up, above an empty join)', async () => {
     await expectError('(TableCount (TableJoin inner 1 (TableRange 2 None) (TableFilter (TableKeyBy (idx) False (TableParallelize None (Literal Struct{rows:Array[Struct{idx:Int32}],global:Struct{}} "{\\"rows\\":[{\\"idx\\":1073741824}],\\"global\\":{}}"))) (Die Boolean -1 (Str "pred")))))', 'Die', 'pred');
     await expectError("(TableJoin inner 1\n  (TableRange 2 None)\n  (TableFilter\n    (TableKeyBy (idx) False 3\n      (TableParallelize 2\n        (TableGetGlobals\n          (TableKeyBy (key) False\n            (TableParallelize 1\n              (Literal Struct{rows:Array[Struct{key:String}],global:Struct{rows:Array[Struct{idx:Int32}],global:Struct{}}} \"{\\\"rows\\\":[],\\\"global\\\":{\\\"rows\\\":[{\\\"idx\\\":1073741824},{\\\"idx\\\":1958922526},{\\\"idx\\\":-2147483647}],\\\"global\\\":{}}}\"))))))\n    (Die Boolean -1 (NA String))))", 'Die');

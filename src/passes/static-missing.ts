@@ -193,31 +193,57 @@ export function presentByForm(n: IR, known?: (n: IR) => boolean): boolean {
 
 const PRESENT_AGGREGATORS: ReadonlySet<string> = new Set(['Count', 'Sum', 'Product', 'Collect', 'CollectAsSet', 'Take', 'TakeBy']);
 
-/** The number of elements of a stream of a literal or `MakeArray`, a `StreamRange` of constants, or a map of one; undefined for any other. */
+const lengthMemo = new WeakMap<IR, number>();
+/** Kinds whose length by form follows from their children's. */
+const LENGTH_KINDS: ReadonlySet<string> = new Set(['StreamRange', 'StreamMap', 'StreamFilter', 'StreamFlatMap', 'StreamTake', 'StreamDrop', 'ToStream', 'ToArray']);
+
+/**
+ * The number of elements of a stream (or array) by its form: a literal or `MakeArray`, a
+ * `StreamRange` of constants, a map, flat map, take or drop of such streams, or a filter of an
+ * empty one; undefined for any other. Memoized: linear over a program.
+ */
 export function lengthByForm(a: IR): number | undefined {
-  if (a.kind === 'StreamRange') {
-    // (A constant is an I32 or, in a folded shadow, a Literal.)
-    const [start, stop, step] = [a.start, a.stop, a.step].map((x) => {
-      const v = constantValue(x);
-      return typeof v === 'number' ? v : undefined;
-    });
-    if (start === undefined || stop === undefined || step === undefined || step === 0) return undefined;
-    return Math.max(0, Math.ceil((stop - start) / step));
-  }
-  // A map keeps its stream's length; a take or drop of a constant count (not negative, which
-  // raises) changes it by that count.
-  if (a.kind === 'StreamMap') return lengthByForm(a.a);
-  if (a.kind === 'StreamTake' || a.kind === 'StreamDrop') {
-    const n = lengthByForm(a.a);
-    const c = constantValue(a.num);
-    if (n === undefined || typeof c !== 'number' || c < 0) return undefined;
-    return a.kind === 'StreamTake' ? Math.min(n, c) : Math.max(0, n - c);
-  }
-  if (a.kind !== 'ToStream') return undefined;
-  const arr = a.a;
-  // A stream made an array and a stream again has its length.
-  if (arr.kind === 'ToArray') return lengthByForm(arr.a);
-  if (arr.kind === 'Literal' && Array.isArray(arr.value)) return arr.value.length;
-  if (arr.kind === 'MakeArray') return arr.values.length;
-  return undefined;
+  const n = memoFold(
+    a,
+    lengthMemo,
+    (x, kids) => {
+      switch (x.kind) {
+        case 'StreamRange': {
+          // (A constant is an I32 or, in a folded shadow, a Literal.)
+          const [start, stop, step] = [x.start, x.stop, x.step].map((c) => {
+            const v = constantValue(c);
+            return typeof v === 'number' ? v : undefined;
+          });
+          if (start === undefined || stop === undefined || step === undefined || step === 0) return -1;
+          return Math.max(0, Math.ceil((stop - start) / step));
+        }
+        case 'StreamMap':
+        case 'ToStream':
+        case 'ToArray':
+          return kids[0]!;
+        case 'StreamFilter':
+          return kids[0] === 0 ? 0 : -1;
+        // A missing inner stream adds nothing (semantics.md §1); a length by form is the same for every element.
+        case 'StreamFlatMap':
+          if (kids[0] === 0 || staticallyMissing(x.body)) return 0;
+          return kids[0]! < 0 || kids[1]! < 0 ? -1 : kids[0]! * kids[1]!;
+        // A take or drop of a constant count (not negative, which raises) changes it by that count.
+        case 'StreamTake':
+        case 'StreamDrop': {
+          const c = constantValue(x.num);
+          if (kids[0]! < 0 || typeof c !== 'number' || c < 0) return -1;
+          return x.kind === 'StreamTake' ? Math.min(kids[0]!, c) : Math.max(0, kids[0]! - c);
+        }
+        default:
+          return -1;
+      }
+    },
+    // Only a stream's own stream child matters: settle anything else at once.
+    (x) => {
+      if (x.kind === 'Literal') return Array.isArray(x.value) ? x.value.length : -1;
+      if (x.kind === 'MakeArray') return x.values.length;
+      return LENGTH_KINDS.has(x.kind) ? undefined : -1;
+    },
+  );
+  return n < 0 ? undefined : n;
 }
