@@ -1130,6 +1130,14 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (ApplyBinaryPrimOp Add (Ref acc) (Ref x)))`, 'ArrayIndexOutOfBounds');
     await expectError(`(StreamFold acc x (ToStream False (Literal Array[Int32] "[]")) ${zero} (Ref x))`, 'ArrayIndexOutOfBounds');
   });
+  test('a stream filter on a predicate false or missing by its form (closed too) has no element: the per-row parts of an aggregation over it are not needed', async () => {
+    const q = '(ApplyAggOp Min () ((TableAggregate (TableParallelize None (NA Struct{rows:Array[Struct{x:Int32}],global:Struct{}})) (ApplyAggOp Sum () ((Ref key))))))';
+    for (const pred of ['(ApplyUnaryPrimOp Bang (True))', '(NA Boolean)', '(False)']) {
+      await expectValue(`(StreamAgg key (StreamFilter y (ToStream False (Literal Array[Int64] "[1,2]")) ${pred}) ${q})`, null);
+    }
+    // A predicate that may hold: the rows' parts run.
+    await expectError(`(StreamAgg key (StreamFilter y (ToStream False (Literal Array[Int64] "[1,2]")) (ApplyComparisonOp EQ (Ref y) (I64 2))) ${q})`, 'InvalidArgument');
+  });
   test('a flat map has a length by its form: the product of its streams\', and none with a missing inner stream', async () => {
     const die = '(Die Int32 -1 (Str "zero"))';
     // Two elements by form: the zero is unneeded, so it is not evaluated.

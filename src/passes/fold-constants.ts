@@ -316,9 +316,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     let ir = rebuild((r) => r.ir);
     // Missing by its form once its children are folded (an operand a known branch made NA).
     if (!isTableIR(node) && type !== undefined && 'kind' in type && ir !== node && staticallyMissing(ir)) return missing(node, type, Infinity, false, false);
-    // A TableFilter on a closed predicate keeps all rows or none (semantics.md §7).
-    if (node.kind === 'TableFilter' && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
-      const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(node.pred.span ? { span: node.pred.span } : {}) } as IR;
+    // A TableFilter or StreamFilter on a closed predicate keeps all rows or none (semantics.md §7).
+    if ((node.kind === 'TableFilter' || node.kind === 'StreamFilter') && results[1]!.state === 'known' && results[1]!.ir.kind !== 'NA') {
+      const at = node.kind === 'TableFilter' ? node.pred.span : node.cond.span;
+      const pred: IR = { kind: results[1]!.value === true ? 'True' : 'False', ...(at ? { span: at } : {}) } as IR;
       ir = withChildren(ir, [results[0]!.ir, pred]);
     }
     // So does an AggFilter on a closed condition.

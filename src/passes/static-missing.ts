@@ -200,7 +200,7 @@ const LENGTH_KINDS: ReadonlySet<string> = new Set(['StreamRange', 'StreamMap', '
 /**
  * The number of elements of a stream (or array) by its form: a literal or `MakeArray`, a
  * `StreamRange` of constants, a map, flat map, take or drop of such streams, or a filter of an
- * empty one; undefined for any other. Memoized: linear over a program.
+ * empty one or on a predicate false or missing by its form; undefined for any other. Memoized: linear over a program.
  */
 export function lengthByForm(a: IR): number | undefined {
   const n = memoFold(
@@ -221,8 +221,9 @@ export function lengthByForm(a: IR): number | undefined {
         case 'ToStream':
         case 'ToArray':
           return kids[0]!;
+        // A filter keeps nothing on a predicate false or missing by its form.
         case 'StreamFilter':
-          return kids[0] === 0 ? 0 : -1;
+          return kids[0] === 0 || staticallyMissing(x.cond) || constantValue(x.cond) === false ? 0 : -1;
         // A missing inner stream adds nothing (semantics.md §1); a length by form is the same for every element.
         case 'StreamFlatMap':
           if (kids[0] === 0 || staticallyMissing(x.body)) return 0;
