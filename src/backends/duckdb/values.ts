@@ -595,6 +595,15 @@ function perRow(ctx: AggCtx, q: Expr): Expr {
   return ctx.collectRow(q);
 }
 
+/**
+ * A scan's per-row aggregates subquery as a column of the projection below, when it reads only
+ * the current row: every row's update runs, while what is computed from the aggregates (which
+ * may raise) stays in its branch.
+ */
+function rowColumn(ctx: AggCtx, q: Expr): Expr | undefined {
+  return ctx.collectRow !== undefined && ctx.rowAlias !== undefined && readsOnly(q, ctx.rowAlias) ? ctx.collectRow(q) : undefined;
+}
+
 /** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
 function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Expr[] }) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen'> {
   const { reopen } = ctx;
@@ -1318,7 +1327,7 @@ export function plainQuery(e: Expr): Select | undefined {
  * The aggregations `build` asks for, in one `SELECT ... FROM from GROUP BY ()` (one row even over
  * no rows), and `build`'s result (of type `t`) over its columns.
  */
-function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, t: Type, build: (ctx: AggCtx) => Expr): Expr {
+function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | undefined, t: Type, build: (ctx: AggCtx) => Expr, place?: (aggregates: Expr) => Expr | undefined): Expr {
   const alias = em.fresh('a');
   const items: { expr: Expr; alias: string }[] = [];
   const ctx: AggCtx = {
@@ -1339,6 +1348,16 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   };
   // No aggregate: the rows are not needed (semantics.md §1), and the result is all there is.
   if (items.length === 0) return result;
+  const one = items.length === 1;
+  const packed = (): Expr =>
+    subquery({
+      kind: 'select',
+      columns: [{ expr: one ? col(items[0]!.alias, alias) : { kind: 'struct', fields: items.map((it) => ({ name: it.alias, value: col(it.alias, alias) })) } }],
+      from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } },
+    });
+  // The aggregates placed elsewhere (a scan's, in the row projection), the result where it stands.
+  const placed = place?.(packed());
+  if (placed !== undefined) return substituteColumns(result, alias, (name) => (one ? placed : call('struct_extract', [placed, str(name)])));
   if (!readsOuter(result, alias)) {
     // A range check on the result is made outside, where the value is read (so a branch
     // around guards it, while the rows' work stays the aggregation's).
@@ -1363,13 +1382,7 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   // (DuckDB fails to bind some correlated subqueries, and runs an uncorrelated one once).
   // One aggregate comes back as itself: DuckDB loses the sign of a -0.0 inside a struct
   // returned by a scalar subquery.
-  const one = items.length === 1;
-  const packed = subquery({
-    kind: 'select',
-    columns: [{ expr: one ? col(items[0]!.alias, alias) : { kind: 'struct', fields: items.map((it) => ({ name: it.alias, value: col(it.alias, alias) })) } }],
-    from: { kind: 'subqueryFrom', query: inner, alias: { name: alias } },
-  });
-  return em.share(packed, (x) => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)]))));
+  return em.share(packed(), (x) => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)]))));
 }
 
 
@@ -1426,8 +1439,14 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
   };
   const first = open();
   const inner: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open, excludes: beforeOnly(first) };
-  const q = aggregateQuery(em, inner, first.from, and(first.where), em.typeOf(n), (c) =>
-    em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
+  const q = aggregateQuery(
+    em,
+    inner,
+    first.from,
+    and(first.where),
+    em.typeOf(n),
+    (c) => em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
+    n.isScan ? (aggregates) => rowColumn(ctx, aggregates) : undefined,
   );
   if (n.isScan) return perRow(ctx, q);
   // An aggregation evaluates every row's array wherever the AggExplode stands (a loop body
