@@ -1499,6 +1499,13 @@ describe('scans, keys and Void', () => {
   test('a scan AggGroupBy runs the per-row work of the current row inside a group no row before has', async () => {
     await expectError('(TableCollect (TableMapRows (TableRange 1 None) (InsertFields (Ref row) None (g (AggGroupBy True (GetField idx (Ref row)) (AggExplode e True (ToStream False (ArrayRef -1 (MakeArray Array[Array[Int32]]) (GetField idx (Ref row)))) (ApplyScanOp Count () ())))))))', 'ArrayIndexOutOfBounds');
   });
+  test('an AggExplode computes what it makes of its aggregates only in the branch that reads it (its rows\' work everywhere)', async () => {
+    const explode = '(AggExplode e False (ToStream False (MakeArray Array[Int32] (GetField idx (Ref row)))) (ArrayRef -1 (ApplyAggOp Collect () ((Ref e))) (I32 9)))';
+    await expectValue(`(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 7)) ${explode} (NA Int32)))`, null);
+    await expectError(`(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 3)) ${explode} (NA Int32)))`, 'ArrayIndexOutOfBounds');
+    // One that cannot raise stays one subquery, which keeps a -0.0's sign.
+    await expectValue('(TableAggregate (TableRange 1 None) (ApplyBinaryPrimOp FloatingPointDivide (F64 1.0) (ArrayRef -1 (AggExplode e False (ToStream False (MakeArray Array[Float64] (ApplyUnaryPrimOp Negate (Cast Float64 (GetField idx (Ref row)))))) (ApplyAggOp Collect () ((Ref e)))) (I32 0))))', -Infinity);
+  });
   test('a scan read by row number computes what it makes of its aggregates only in the branch that reads it', async () => {
     // Every row's update runs; the out-of-bounds ArrayRef over the scan's result only where taken.
     const scan = '(AggExplode key True (NA Stream[Float64]) (ArrayRef 1 (ApplyScanOp Take ((I32 3)) ((NA Set[Int32]))) (I32 7)))';

@@ -671,11 +671,40 @@ const raiseMemo = new WeakMap<IR, boolean>();
  * cannot raise may move there.
  */
 export function mayRaise(em: EmitterApi, n: IR): boolean {
+  return anyBelow(n, raiseMemo, (x) => raisesItself(em, x), () => false);
+}
+
+const resultRaiseMemo = new WeakMap<IR, boolean>();
+/**
+ * Whether what an aggregation computes from its aggregates (not its per-row work) might raise:
+ * `mayRaise` that does not look into an aggregator's arguments, and knows which aggregators'
+ * results are checked (an integer sum or product's range, a take's count).
+ */
+function resultMayRaise(em: EmitterApi, n: IR): boolean {
   const integral = (x: IR): boolean => {
     const t = em.typeOf(x);
     return t.kind === 'Int32' || t.kind === 'Int64';
   };
-  return anyBelow(n, raiseMemo, (x) => {
+  return anyBelow(
+    n,
+    resultRaiseMemo,
+    (x) => {
+      if (x.kind === 'ApplyAggOp' || x.kind === 'ApplyScanOp') return ((x.op === 'Sum' || x.op === 'Product') && integral(x)) || x.op === 'Take' || x.op === 'TakeBy';
+      if (x.kind === 'AggArrayPerElement') return true;
+      return !AGG_WRAPPERS.has(x.kind) && raisesItself(em, x);
+    },
+    (x) => x.kind === 'ApplyAggOp' || x.kind === 'ApplyScanOp',
+  );
+}
+/** Aggregation nodes whose own work is per row (their result is their body's). */
+const AGG_WRAPPERS: ReadonlySet<string> = new Set(['AggFilter', 'AggExplode', 'AggGroupBy', 'AggLet']);
+
+function raisesItself(em: EmitterApi, x: IR): boolean {
+  const integral = (x: IR): boolean => {
+    const t = em.typeOf(x);
+    return t.kind === 'Int32' || t.kind === 'Int64';
+  };
+  {
     switch (x.kind) {
       case 'ApplyUnaryPrimOp':
         return x.op === 'Negate' && integral(x.x);
@@ -723,7 +752,7 @@ export function mayRaise(em: EmitterApi, n: IR): boolean {
       default:
         return true;
     }
-  }, () => false);
+  }
 }
 
 /** Memoized "some node at or below `n` (not under a `stop` node) satisfies `hit`". */
@@ -1357,7 +1386,13 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
     });
   // The aggregates placed elsewhere (a scan's, in the row projection), the result where it stands.
   const placed = place?.(packed());
-  if (placed !== undefined) return substituteColumns(result, alias, (name) => (one ? placed : call('struct_extract', [placed, str(name)])));
+  if (placed !== undefined) {
+    const over = (x: Expr): Expr => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)])));
+    // (Read once: in place, no binding needed.)
+    let reads = 0;
+    substituteColumns(result, alias, (name) => (reads++, col(name, alias)));
+    return reads <= 1 ? over(placed) : em.share(placed, over);
+  }
   if (!readsOuter(result, alias)) {
     // A range check on the result is made outside, where the value is read (so a branch
     // around guards it, while the rows' work stays the aggregation's).
@@ -1446,7 +1481,10 @@ function aggExplode(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggExplode' }>,
     and(first.where),
     em.typeOf(n),
     (c) => em.toExpr(compileValue(em, n.agg, { ...scope, ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), em.typeOf(n)),
-    n.isScan ? (aggregates) => rowColumn(ctx, aggregates) : undefined,
+    // Its aggregates are per-row work, computed wherever it stands; what it computes from them,
+    // when that may raise, is computed only where its branch is taken. (Else one subquery, which
+    // carries -0.0 signs across.)
+    resultMayRaise(em, n.agg) ? (aggregates) => (n.isScan ? rowColumn(ctx, aggregates) : aggregates.kind === 'subquery' ? { ...aggregates, always: true } : undefined) : undefined,
   );
   if (n.isScan) return perRow(ctx, q);
   // An aggregation evaluates every row's array wherever the AggExplode stands (a loop body
