@@ -441,12 +441,18 @@ interface Pending {
   readonly after?: IR;
 }
 
-/** Whether `t`'s global is that of a TableParallelize of a constant (a Literal or NA). */
+/** Whether `t`'s global is that of a TableParallelize of a constant (a Literal or NA), or a literal one of a TableMapGlobals. */
 function parallelizedConstant(t: IR): boolean {
   let n = t;
-  while (n.kind === 'TableKeyBy' || n.kind === 'TableOrderBy') n = n.child;
+  while (KEEPS_GLOBAL.has(n.kind)) n = (n as Extract<IR, { child: IR }>).child;
+  if (n.kind === 'TableMapGlobals') return n.newGlobal.kind === 'Literal';
   return n.kind === 'TableParallelize' && (n.rowsAndGlobal.kind === 'Literal' || n.rowsAndGlobal.kind === 'NA');
 }
+/**
+ * Table nodes whose global is their child's (renamed, for TableRename), with no value child (one
+ * may hold what cannot run before the program, a TableRead).
+ */
+const KEEPS_GLOBAL: ReadonlySet<string> = new Set(['TableKeyBy', 'TableOrderBy', 'TableRename', 'TableHead', 'TableTail', 'TableDistinct', 'TableExplode']);
 
 /** Whether a child is not a closed value that may raise and can be run here. */
 function opaqueOrOpen(r: Out): boolean {
