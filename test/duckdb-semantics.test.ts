@@ -1510,6 +1510,15 @@ describe('scans, keys and Void', () => {
     // One that cannot raise stays one subquery, which keeps a -0.0's sign.
     await expectValue('(TableAggregate (TableRange 1 None) (ApplyBinaryPrimOp FloatingPointDivide (F64 1.0) (ArrayRef -1 (AggExplode e False (ToStream False (MakeArray Array[Float64] (ApplyUnaryPrimOp Negate (Cast Float64 (GetField idx (Ref row)))))) (ApplyAggOp Collect () ((Ref e)))) (I32 0))))', -Infinity);
   });
+  test('an AggArrayPerElement of a given length computes its elements only in the branch that reads it', async () => {
+    const per = (k: number) => `(AggArrayPerElement e i False True (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 4)) (ArrayRef -1 (ApplyAggOp Collect () ((Ref e))) (ApplyBinaryPrimOp Add (Ref i) (I32 ${k}))) (I32 2))`;
+    const at = (count: number, k: number) => `(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 ${count})) ${per(k)} (NA Array[Int32])))`;
+    await expectValue(at(7, 8), null);
+    await expectError(at(3, 8), 'ArrayIndexOutOfBounds');
+    await expectValue(at(3, 0), [0, 4]);
+    // Found by the harness: a scan's element value (closed, raising) in a branch no row takes.
+    await expectAgree("(TableMapRows\n  (TableRange 17 2)\n  (InsertFields\n    (Ref row)\n    None\n    (x\n      (If\n        (ApplyScanOp Max () ((True)))\n        (NA Array[Int64])\n        (AggArrayPerElement `a-b` `ñandú` True True\n          (NA Array[TupleSubset[0:Int32,1:Int64,3:Float64]])\n          (ApplyBinaryPrimOp Multiply (Literal Int64 \"-6373489582704922304\") (I64 -2147483649))\n          (I32 2))))\n    (idx (NA Int32))\n    (key (NA Boolean))))");
+  });
   test('a scan read by row number computes what it makes of its aggregates only in the branch that reads it', async () => {
     // Every row's update runs; the out-of-bounds ArrayRef over the scan's result only where taken.
     const scan = '(AggExplode key True (NA Stream[Float64]) (ArrayRef 1 (ApplyScanOp Take ((I32 3)) ((NA Set[Int32]))) (I32 7)))';

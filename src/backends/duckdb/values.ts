@@ -1553,25 +1553,50 @@ function aggArrayPerElement(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggArra
     const r = atJ();
     const inner: AggCtx = { vars: r.vars, filters: [], order: r.order, window: false, reopen: atJ, excludes: beforeOnly(r) };
     const elemT = (outT as { element: Type }).element;
-    const perPosition = aggregateQuery(em, inner, r.from, and(r.where), elemT, (c) => {
+    const build = (c: AggCtx): Expr => {
       const v = em.toExpr(compileValue(em, n.agg, { ...scope, vars: scope.vars.set(n.indexName, cast(j, scalarType('INTEGER'))), ...(n.isScan ? { scan: c } : { agg: c }), closed: false }), elemT);
       // Computed for the current row's elements, the result itself is not there yet.
       return passedL === undefined ? v : caseWhen([[isNull(passedL), nullOf(elemT)]], v);
-    });
-    const positions: Select = {
-      kind: 'select',
-      columns: [{ expr: call('coalesce', [call('list', [perPosition], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)]) }],
-      from: { kind: 'tableFunction', name: 'range', args: [L!], alias: { name: pos, columns: ['j'] } },
     };
-    // With no array before the current row a scan's result is missing, but the current row's
-    // elements are still aggregated (per-row work, which guards.ts leaves unguarded).
+    const overPositions = (e: Expr): Select => ({
+      kind: 'select',
+      columns: [{ expr: e }],
+      from: { kind: 'tableFunction', name: 'range', args: [L!], alias: { name: pos, columns: ['j'] } },
+    });
+    // The element values, when computing one may raise: the positions' aggregates are per-row
+    // work (computed wherever this stands), each value is computed from them in a lambda, only
+    // where this is read. (Not a value that holds a subquery, which no lambda can; nor with no
+    // length given: the length's subquery, shared, holds all this, and is per-row work.)
+    const splits = given !== undefined && !containsSubquery(given) && resultMayRaise(em, n.agg);
+    const [p, i] = splits ? [em.fresh('_p'), em.fresh('_i')] : ['', ''];
+    let aggregates: Expr | undefined;
+    const split = splits ? aggregateQuery(em, inner, r.from, and(r.where), elemT, build, (a) => ((aggregates = a), col(p))) : undefined;
+    const values: Expr =
+      split !== undefined && !containsSubquery(split)
+        ? aggregates === undefined
+          ? // (No aggregate: a value per position.)
+            call('list_transform', [call('range', [L!]), lambda([i], substituteColumns(split, pos, () => col(i)))])
+          : call('coalesce', [
+              call('list_transform', [
+                { kind: 'subquery', query: overPositions(call('list', [aggregates], { orderBy: [{ expr: j, desc: false }] })), always: true },
+                lambda([p, i], substituteColumns(split, pos, () => binary('-', col(i), big(1n)))),
+              ]),
+              emptyList(outT),
+            ])
+        : // With no array before the current row a scan's result is missing, but the current
+          // row's elements are still aggregated (per-row work, which guards.ts leaves unguarded).
+          {
+            kind: 'subquery',
+            query: overPositions(call('coalesce', [call('list', [aggregateQuery(em, inner, r.from, and(r.where), elemT, build)], { orderBy: [{ expr: j, desc: false }] }), emptyList(outT)])),
+            ...(passedL === undefined ? {} : { always: true }),
+          };
     return caseWhen(
       [
         [isNull(L!), nullOf(outT)],
         [bad, em.raise(n, 'InvalidArgument', 'AggArrayPerElement over arrays of different lengths', outT)],
         ...(passedL === undefined ? [] : ([[isNull(passedL), nullOf(outT)]] as [Expr, Expr][])),
       ],
-      { kind: 'subquery', query: positions, ...(passedL === undefined ? {} : { always: true }) },
+      values,
     );
   });
 }
