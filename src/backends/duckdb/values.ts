@@ -543,8 +543,13 @@ function shift(em: EmitterApi, op: 'LeftShift' | 'RightShift' | 'LogicalRightShi
 
 /** A per-row binding in an aggregation (AggLet, Let agg): also bound in every reopened copy. */
 function bindRow(em: EmitterApi, ctx: AggCtx, name: string, value: ValueIR, scope: Scope): AggCtx {
-  const at = (vars: Scope['vars']) => compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
-  return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars)) })) };
+  // A constant is tied to the row: DuckDB folds an operation on a constant (a Cast out of
+  // range) while planning, even over no rows.
+  const at = (vars: Scope['vars'], order: readonly OrderItem[]): Val => {
+    const v = compileValue(em, value, { ...scope, vars, agg: undefined, scan: undefined, closed: false });
+    return v.kind !== 'vstruct' && isLiteral(v) ? anchored(v, order) : v;
+  };
+  return { ...ctx, vars: ctx.vars.set(name, at(ctx.vars, ctx.order)), ...rereading(ctx, (r) => ({ vars: r.vars.set(name, at(r.vars, r.order)) })) };
 }
 
 /**
@@ -605,7 +610,7 @@ function rowColumn(ctx: AggCtx, q: Expr): Expr | undefined {
 }
 
 /** `ctx`'s way of reading rows again (`reopen`), changed by `f`. */
-function rereading(ctx: AggCtx, f: (r: { vars: Scope['vars']; where: readonly Expr[] }) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen'> {
+function rereading(ctx: AggCtx, f: (r: Reopened) => { vars?: Scope['vars']; where?: readonly Expr[] }): Pick<AggCtx, 'reopen'> {
   const { reopen } = ctx;
   return reopen === undefined ? {} : { reopen: () => { const r = reopen(); return { ...r, ...f(r) }; } };
 }
