@@ -1514,6 +1514,16 @@ describe('scans, keys and Void', () => {
     // Found by the harness: a Cast out of range of a constant bound per row, over a join with no match.
     await expectAgree("(TableAggregateByKey\n  (TableAggregateByKey\n    (TableJoin inner 1\n      (TableKeyBy (``) False\n        (TableMapRows\n          (TableRange 10 3)\n          (Literal Struct{``:String,idx:Int32} \"{\\\"\\\":\\\"\\\\\\\\n\\\",\\\"idx\\\":-2147483647}\")))\n      (TableKeyBy (``) False 1\n        (TableParallelize 3\n          (Literal Struct{rows:Array[Struct{``:String,g:Tuple[String],idx_1:Dict[Float64,Int32]}],global:Struct{`+`:Struct{},elt:Int32}} \"{\\\"rows\\\":[{\\\"\\\":null,\\\"g\\\":[\\\"\\\\\\\"ZZ0\\\"],\\\"idx_1\\\":[{\\\"key\\\":2.220446049250313e-16,\\\"value\\\":-2147483648},{\\\"key\\\":0.1,\\\"value\\\":1},{\\\"key\\\":0.5,\\\"value\\\":-2147483648},{\\\"key\\\":2.5,\\\"value\\\":2147483646}]}],\\\"global\\\":{\\\"+\\\":{},\\\"elt\\\":-2147483648}}\"))))\n    (NA Struct{}))\n  (Let eval `[x]` agg `Ω` eval ``\n    (NA Boolean)\n    (I64 -1755747103696235573)\n    (NA Boolean)\n    (ApplyAggOp PrevNonnull ()\n      ((Switch\n         (Cast Int32 (Ref `Ω`))\n         (NA Struct{acc:String,True:String,row:Float32})\n         (NA Struct{acc:String,True:String,row:Float32})\n         (InsertFields\n           (Literal Struct{acc:Int64,row:Set[Float32]} \"{\\\"acc\\\":-1,\\\"row\\\":[\\\"-Infinity\\\",-756433200,-1,0.5]}\")\n           (\"acc\" \"True\" \"row\")\n           (row (NA Float32))\n           (acc (NA String))\n           (True (NA String))))))))");
   });
+  test('an AggGroupBy computes its groups\' values only in the branch that reads it (its rows\' work everywhere)', async () => {
+    const groups = (count: number, i: number) => `(TableAggregate (TableRange 4 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 ${count})) (AggGroupBy False (ApplyBinaryPrimOp RoundToNegInfDivide (GetField idx (Ref row)) (I32 2)) (ArrayRef -1 (ApplyAggOp Collect () ((GetField idx (Ref row)))) (I32 ${i}))) (NA Dict[Int32,Int32])))`;
+    await expectValue(groups(7, 5), null);
+    await expectError(groups(4, 5), 'ArrayIndexOutOfBounds');
+    await expectValue(groups(4, 1), [[0, 1], [1, 3]]);
+    // In a scan: the value computed only on the rows that take the branch.
+    const scan = (k: number) => `(TableMapRows (TableRange 4 None) (InsertFields (Ref row) None (d (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 ${k})) (AggGroupBy True (ApplyBinaryPrimOp RoundToNegInfDivide (GetField idx (Ref row)) (I32 2)) (ArrayRef -1 (ApplyScanOp Collect () ((GetField idx (Ref row)))) (I32 1))) (NA Dict[Int32,Int32])))))`;
+    await expectValue(scan(9), { rows: [[0, null], [1, null], [2, null], [3, null]], global: [] });
+    await expectError(scan(3), 'ArrayIndexOutOfBounds');
+  });
   test('an AggArrayPerElement of a given length computes its elements only in the branch that reads it', async () => {
     const per = (k: number) => `(AggArrayPerElement e i False True (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 4)) (ArrayRef -1 (ApplyAggOp Collect () ((Ref e))) (ApplyBinaryPrimOp Add (Ref i) (I32 ${k}))) (I32 2))`;
     const at = (count: number, k: number) => `(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 ${count})) ${per(k)} (NA Array[Int32])))`;

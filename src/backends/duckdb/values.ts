@@ -1645,6 +1645,22 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   if (r.before !== undefined) items.push({ expr: binary('>', call('count', [{ kind: 'star' }], { filter: r.before }), big(0n)), alias: 'p' });
   const passed = r.before === undefined ? undefined : col('p', g);
   const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), groupBy: [key] };
+  // A group's value that may raise is computed where the dict is read: the groups' keys and
+  // aggregates are per-row work (unguarded), each value is computed from them in a lambda.
+  // (Not a value that holds a subquery, which no lambda can.)
+  if (resultMayRaise(em, n.agg) && !containsSubquery(v)) {
+    const e = em.fresh('_e');
+    const aggs = items.filter((it) => it.alias !== 'k' && it.alias !== 'p');
+    const packed: Expr = { kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, ...(aggs.length > 0 ? [{ name: 'a', value: { kind: 'struct', fields: aggs.map((it) => ({ name: it.alias!, value: col(it.alias!, g) })) } as Expr }] : [])] };
+    const groups: Select = {
+      kind: 'select',
+      columns: [{ expr: call('list', [packed], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }], ...(passed === undefined ? {} : { filter: passed }) }) }],
+      from: { kind: 'subqueryFrom', query: grouped, alias: { name: g } },
+    };
+    const value = substituteColumns(v, g, (name) => call('struct_extract', [call('struct_extract', [col(e), str('a')]), str(name)]));
+    const entryOf: Expr = { kind: 'struct', fields: [{ name: 'key', value: call('struct_extract', [col(e), str('key')]) }, { name: 'value', value }] };
+    return cast(call('coalesce', [call('list_transform', [subquery(groups), lambda([e], entryOf)]), emptyList(dt)]), repType(dt));
+  }
   const entry: Expr = { kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: passed === undefined ? v : caseWhen([[passed, v]]) }] };
   const entries: Select = {
     kind: 'select',
