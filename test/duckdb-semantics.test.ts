@@ -1524,6 +1524,10 @@ describe('scans, keys and Void', () => {
     await expectValue(scan(9), { rows: [[0, null], [1, null], [2, null], [3, null]], global: [] });
     await expectError(scan(3), 'ArrayIndexOutOfBounds');
   });
+  test('an AggExplode value computed over its aggregates in place, inside a lambda (a fold zero): the aggregates are bound outside it', async () => {
+    // Found by the harness: the subquery of the aggregates landed in a lambda (a Binder Error).
+    await expectAgree("(TableAggregate\n  (TableMapGlobals (TableRange 3 None) (NA Struct{key:Float64,x:Float32}))\n  (AggExplode table False\n    (NA Stream[String])\n    (Let eval `é`\n      (AggLet key False\n        (StreamAgg elt\n          (ToStream False (Literal Array[Float64] \"[-399875.57544372976,9007199254740994]\"))\n          (I32 -310479832))\n        (ApplyAggOp Min () ((F64 135284.74420309067))))\n      (StreamFold g `\\\\`\n        (ToStream False (Literal Array[String] \"[\\\"Zé ' é\\\"]\"))\n        (ApplyAggOp PrevNonnull ()\n          ((Literal Struct{`(`:Int64,False:Struct{}} \"{\\\"(\\\":2147483648,\\\"False\\\":{}}\")))\n        (Ref g)))))");
+  });
   test('an AggArrayPerElement of a given length computes its elements only in the branch that reads it', async () => {
     const per = (k: number) => `(AggArrayPerElement e i False True (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 4)) (ArrayRef -1 (ApplyAggOp Collect () ((Ref e))) (ApplyBinaryPrimOp Add (Ref i) (I32 ${k}))) (I32 2))`;
     const at = (count: number, k: number) => `(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 ${count})) ${per(k)} (NA Array[Int32])))`;

@@ -1393,10 +1393,10 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
   const placed = place?.(packed());
   if (placed !== undefined) {
     const over = (x: Expr): Expr => substituteColumns(result, alias, (name) => (one ? x : call('struct_extract', [x, str(name)])));
-    // (Read once: in place, no binding needed.)
+    // (Read once and in no lambda, which cannot hold a subquery: in place, no binding needed.)
     let reads = 0;
     substituteColumns(result, alias, (name) => (reads++, col(name, alias)));
-    return reads <= 1 ? over(placed) : em.share(placed, over);
+    return reads <= 1 && !holdsLambda(result) ? over(placed) : em.share(placed, over);
   }
   if (!readsOuter(result, alias)) {
     // A range check on the result is made outside, where the value is read (so a branch
