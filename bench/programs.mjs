@@ -62,3 +62,39 @@ export function tableProgram(nodes) {
 }
 
 export const shapes = { let: letProgram, balanced: balancedProgram, table: tableProgram };
+
+/**
+ * Value and table code nested in each other, for the requiredness benchmark: `k` table
+ * pipelines of `k` levels each (so the nesting grows with the size, as a query's does), summed
+ * through a balanced tree. Each level filters the rows and replaces two fields: a StreamFold
+ * over a struct accumulator (a loop the analysis iterates to its fixpoint) and a count of a
+ * nested table. The row type stays the same at every level. About 42 nodes per level.
+ */
+export function requirednessProgram(nodes) {
+  const perLevel = 42;
+  const k = Math.max(1, Math.round(Math.sqrt(nodes / perLevel)));
+  const pipeline = (p) => {
+    let t =
+      `(TableMapRows (TableRange 10 None) (InsertFields (Ref row) None ` +
+      `(v (MakeStruct (s (I64 0)) (m (NA Int32)))) (c (I64 0))))`;
+    for (let i = 0; i < k; i++) {
+      const fold =
+        `(StreamFold acc x (StreamRange 0 False (I32 0) (GetField idx (Ref row)) (I32 1)) ` +
+        `(MakeStruct (s (GetField s (GetField v (Ref row)))) (m (I32 ${i}))) ` +
+        `(MakeStruct (s (ApplyBinaryPrimOp Add (GetField s (Ref acc)) (Cast Int64 (Ref x)))) ` +
+        `(m (If (ApplyComparisonOp LT (Ref x) (I32 ${p})) (GetField m (Ref acc)) (NA Int32)))))`;
+      const nested = `(TableCount (TableFilter (TableRange 5 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 ${i % 5}))))`;
+      t =
+        `(TableMapRows (TableFilter ${t} (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 ${1000 + i}))) ` +
+        `(InsertFields (Ref row) None (v ${fold}) (c (ApplyBinaryPrimOp Add (GetField c (Ref row)) ${nested}))))`;
+    }
+    return `(TableAggregate ${t} (ApplyAggOp Sum () ((GetField s (GetField v (Ref row))))))`;
+  };
+  let level = Array.from({ length: k }, (_, p) => pipeline(p));
+  while (level.length > 1) {
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? `(ApplyBinaryPrimOp Add ${level[i]} ${level[i + 1]})` : level[i]);
+    level = next;
+  }
+  return level[0];
+}

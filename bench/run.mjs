@@ -4,13 +4,18 @@
 // per 10x, i.e. near-linear). Each size runs in its own process. Printing is linear in the
 // text it writes; for a balanced tree that text grows a little faster than the node count,
 // because lines are indented by depth (capped at 60 columns).
+// Sections, all by default or those named: `node --expose-gc bench/run.mjs requiredness` runs
+// only the requiredness one (sections: front, interpret, duckdb, requiredness).
 import { execFileSync } from 'node:child_process';
+
+const only = process.argv.slice(2);
+const want = (section) => only.length === 0 || only.includes(section);
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
 const shapes = (process.env.BENCH_SHAPES ?? 'let,balanced,table').split(',');
 const fmt = (x, d = 1) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 
-for (const shape of shapes) {
+for (const shape of want('front') ? shapes : []) {
   const rows = [];
   for (const n of sizes) {
     const reps = n <= 10_000 ? 15 : n <= 100_000 ? 5 : 3;
@@ -35,7 +40,7 @@ for (const shape of shapes) {
 
 // Reference interpreter: a filter plus an aggregate over TableRange (issue 3); constant memory
 // is the point, so peak RSS should not grow with the row count.
-{
+if (want('interpret')) {
   const rows = (process.env.BENCH_ROWS ?? '1000000,10000000').split(',').map(Number);
   console.log('\ninterpreter: TableAggregate (Count, Sum) of TableFilter (idx mod 7 < 3) over TableRange n');
   const head = ['rows', 'ms', 'rows/s', 'peak RSS MB'];
@@ -53,7 +58,10 @@ for (const shape of shapes) {
 // DuckDB backend (issue 4): compile time per IR node, then irc's SQL against hand-written SQL
 // on a 10,000,000-row table. BENCH_DUCKDB=0 skips both; BENCH_DUCKDB_ROWS and
 // BENCH_DUCKDB_COMPILE_SIZES size them (see bench/duckdb.mjs, bench/duckdb-compile.mjs).
-if (process.env.BENCH_DUCKDB !== '0') {
+if (want('duckdb') && process.env.BENCH_DUCKDB !== '0') {
   execFileSync(process.execPath, ['--expose-gc', 'bench/duckdb-compile.mjs'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['bench/duckdb.mjs'], { stdio: 'inherit' });
 }
+
+// Requiredness (issue 5): the analysis once against a recomputation per table subtree.
+if (want('requiredness')) execFileSync(process.execPath, ['--expose-gc', 'bench/requiredness.mjs'], { stdio: 'inherit' });

@@ -83,11 +83,18 @@ describe('irc CLI', () => {
   test('compile --emit typed annotates every node with its type, and still parses', async () => {
     const r = await runCli(['compile', 'examples/aggregate.ir', '--emit', 'typed']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('; Struct{n:Int64,s:Int64}\n(TableAggregate');
-    expect(r.stdout).toContain('; Table{global:Struct{},key:[idx],row:Struct{idx:Int32}}');
+    expect(r.stdout).toContain('; +Struct{n:+Int64,s:+Int64}\n(TableAggregate');
+    expect(r.stdout).toContain('; Table{global:+Struct{},key:[idx],row:+Struct{idx:+Int32}}');
     const notes = (r.stdout.match(/^\s*; /gm) ?? []).length;
     expect(notes).toBe(countNodes(parse(r.stdout)));
     const back = await runCli(['check', '-'], r.stdout);
     expect(back.code).toBe(0);
+  });
+
+  test('compile --emit typed marks with + what is never missing', async () => {
+    const r = await runCli(['compile', '-', '--emit', 'typed'], '(MakeStruct (a (I32 1)) (b (NA String)) (c (MakeArray None (NA Int32))))');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('; +Struct{a:+Int32,b:String,c:+Array[Int32]}');
+    expect(r.stdout).toContain('; String\n    (NA String)');
   });
 });

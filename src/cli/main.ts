@@ -9,9 +9,10 @@ import { runJob, type RunOptions } from './run.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
-import { printIR, printTableType, printType } from '../ir/print.js';
+import { printIR, printRequiredTableType, printRequiredType } from '../ir/print.js';
 import { parseWithComments } from '../parse/index.js';
 import { check } from '../passes/pipeline.js';
+import { analyzeRequiredness } from '../passes/requiredness.js';
 import { isTableType } from '../passes/typecheck.js';
 
 const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -101,7 +102,7 @@ function program(io: Io): Command {
     .command('compile')
     .description('type-check a program and print it at a stage of the pipeline')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type; sql: the DuckDB SQL', 'ir')
+    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
     .option('--db <path>', 'with --emit sql: the DuckDB database whose tables TableRead names')
     .action(async (file: string, opts: { emit: string; db?: string }) => {
       const { name, text } = readInput(file, io);
@@ -119,10 +120,12 @@ function program(io: Io): Command {
         io.stdout(printIR(checked.ir) + '\n');
         return;
       }
+      // Each type marked with its requiredness: `+` where the value is never missing.
+      const req = analyzeRequiredness(checked.ir, checked.types);
       const annotate = (n: Parameters<typeof isTableIR>[0]) => {
         const t = checked.types.get(n);
         if (t === undefined) return undefined;
-        return isTableType(t) ? printTableType(t) : printType(t);
+        return isTableType(t) ? printRequiredTableType(t, req.table(n)!) : printRequiredType(t, req.value(n)!);
       };
       io.stdout(printIR(checked.ir, { annotate }) + '\n');
     });

@@ -9,7 +9,7 @@
 import type { IR, TableReader, TableWriter } from './nodes.js';
 import { assertNever } from './nodes.js';
 import { children } from './children.js';
-import { isDenseTuple, type TableType, type Type } from './types.js';
+import { isDenseTuple, type Req, type TableReq, type TableType, type Type } from './types.js';
 import { fold } from './walk.js';
 import { encodeJson, shortestFloat32 } from './value.js';
 
@@ -66,7 +66,35 @@ export function printF32(x: number): string {
 
 // ---- types ------------------------------------------------------------------------------------
 
+/** A type as the parser reads it. */
 export function printType(t: Type): string {
+  return typeText(t, undefined);
+}
+
+/**
+ * A type with its requiredness (in its shape): each part that is never missing is marked `+`,
+ * as Hail prints physical types: `+Array[+Int32]`, `+Struct{a:+Int32,b:String}`. For reading
+ * (the typed dump); the parser does not read the marks.
+ */
+export function printRequiredType(t: Type, req: Req): string {
+  return typeText(t, req);
+}
+
+export function printTableType(t: TableType): string {
+  return tableText(t, undefined);
+}
+
+/** A table type with its row and global marked as `printRequiredType` marks them. */
+export function printRequiredTableType(t: TableType, req: TableReq): string {
+  return tableText(t, req);
+}
+
+function tableText(t: TableType, req: TableReq | undefined): string {
+  return `Table{global:${typeText(t.global, req?.global)},key:[${t.key.map(printName).join(',')}],row:${typeText(t.row, req?.row)}}`;
+}
+
+function typeText(t: Type, req: Req | undefined): string {
+  const mark = req?.required ? '+' : '';
   switch (t.kind) {
     case 'Boolean':
     case 'Int32':
@@ -75,24 +103,20 @@ export function printType(t: Type): string {
     case 'Float64':
     case 'String':
     case 'Void':
-      return t.kind;
+      return mark + t.kind;
     case 'Array':
     case 'Stream':
     case 'Set':
-      return `${t.kind}[${printType(t.element)}]`;
+      return `${mark}${t.kind}[${typeText(t.element, req?.element)}]`;
     case 'Dict':
-      return `Dict[${printType(t.key)},${printType(t.value)}]`;
+      return `${mark}Dict[${typeText(t.key, req?.key)},${typeText(t.value, req?.value)}]`;
     case 'Tuple':
       return isDenseTuple(t)
-        ? `Tuple[${t.fields.map((f) => printType(f.type)).join(',')}]`
-        : `TupleSubset[${t.fields.map((f) => `${f.index}:${printType(f.type)}`).join(',')}]`;
+        ? `${mark}Tuple[${t.fields.map((f, i) => typeText(f.type, req?.fields?.[i])).join(',')}]`
+        : `${mark}TupleSubset[${t.fields.map((f, i) => `${f.index}:${typeText(f.type, req?.fields?.[i])}`).join(',')}]`;
     case 'Struct':
-      return `Struct{${t.fields.map((f) => `${printName(f.name)}:${printType(f.type)}`).join(',')}}`;
+      return `${mark}Struct{${t.fields.map((f, i) => `${printName(f.name)}:${typeText(f.type, req?.fields?.[i])}`).join(',')}}`;
   }
-}
-
-export function printTableType(t: TableType): string {
-  return `Table{global:${printType(t.global)},key:[${t.key.map(printName).join(',')}],row:${printType(t.row)}}`;
 }
 
 function readerJson(r: TableReader): string {

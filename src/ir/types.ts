@@ -190,3 +190,25 @@ export function keyType(t: TableType): StructType {
 export function isDenseTuple(t: TupleType): boolean {
   return t.fields.every((f, i) => f.index === i);
 }
+
+// ---- requiredness ---------------------------------------------------------------------------------
+
+/**
+ * Whether a value of some type can be missing, for the value itself and for every part inside it,
+ * in the type's shape (Hail's TypeWithRequiredness): `element` for arrays, sets and streams,
+ * `key` and `value` for dicts, `fields` in field order for structs and tuples. `required` means
+ * never missing. Computed by src/passes/requiredness.ts.
+ */
+export interface Req {
+  readonly required: boolean;
+  readonly element?: Req;
+  readonly key?: Req;
+  readonly value?: Req;
+  readonly fields?: readonly Req[];
+}
+
+/** A table's requiredness: its row's fields and its global's (a row or global is never missing). */
+export interface TableReq {
+  readonly row: Req;
+  readonly global: Req;
+}

@@ -22,7 +22,8 @@ import { quoteIdent, quoteString } from './quote.js';
 import { fromDuck } from './types.js';
 import { performWrites } from '../interpret/write.js';
 import type { Row } from '../interpret/tables.js';
-import { describeReader, fromClause, irType, readerKey } from '../interpret/read.js';
+import { describeReader, fromClause, irType, readerKey, sourceRequiredness } from '../interpret/read.js';
+import type { RequirednessOptions, SourceReq } from '../../passes/requiredness.js';
 import { emptyStruct, tStruct, type TableType } from '../../ir/types.js';
 
 export interface CompiledSql {
@@ -70,7 +71,7 @@ export function sqlDepth(c: CompiledSql): number {
   return c.depth;
 }
 
-export interface CompileOptions extends TypecheckOptions {
+export interface CompileOptions extends TypecheckOptions, RequirednessOptions {
   /** Each source's columns and DuckDB type names (see `describeSources`). */
   readonly sourceColumns?: (r: TableReader) => ReadonlyMap<string, string> | undefined;
 }
@@ -130,9 +131,9 @@ function writeStatement(w: TableWriter, c: CompiledSql): string {
  * The columns of every source a program reads, from the connection's catalogue: the row type
  * for a TableRead without one, and the DuckDB type names the emitter compares with.
  */
-export async function describeSources(c: DuckDBConnection, ir: IR): Promise<Required<Pick<CompileOptions, 'readerType' | 'sourceColumns'>>> {
+export async function describeSources(c: DuckDBConnection, ir: IR): Promise<Required<Pick<CompileOptions, 'readerType' | 'sourceColumns' | 'readerRequiredness'>>> {
   const { DuckDBTypeId } = await import('@duckdb/node-api');
-  const found = new Map<string, { type: TableType | undefined; columns: Map<string, string> }>();
+  const found = new Map<string, { type: TableType | undefined; columns: Map<string, string>; required: SourceReq | undefined }>();
   const reads: Extract<IR, { kind: 'TableRead' }>[] = [];
   forEachNode(ir, (n) => {
     if (n.kind === 'TableRead') reads.push(n);
@@ -150,11 +151,13 @@ export async function describeSources(c: DuckDBConnection, ir: IR): Promise<Requ
     const types = r.columnTypes();
     const irTypes = types.map((t) => irType(t, DuckDBTypeId));
     const row = irTypes.every((t) => t !== undefined) ? tStruct(names.map((nm, i) => [nm, irTypes[i]!] as const)) : undefined;
-    found.set(key, { type: row && { global: emptyStruct, key: [], row }, columns: new Map(names.map((nm, i) => [nm, String(types[i])])) });
+    const required = await sourceRequiredness(c, n.reader, DuckDBTypeId);
+    found.set(key, { type: row && { global: emptyStruct, key: [], row }, columns: new Map(names.map((nm, i) => [nm, String(types[i])])), required });
   }
   return {
     readerType: (r) => found.get(readerKey(r))?.type,
     sourceColumns: (r) => found.get(readerKey(r))?.columns,
+    readerRequiredness: (r) => found.get(readerKey(r))?.required,
   };
 }
 

@@ -52,7 +52,7 @@ export interface CompileOptions {
   readonly demand?: DemandInfo;
   /** Closed nested queries, evaluated once before the program (passes/fold-constants.ts). */
   readonly hoisted?: ReadonlySet<IR>;
-  /** Called with every value a node produces (strict mode). */
+  /** Called with every value a node produces (strict mode; the requiredness soundness test). */
   readonly check?: (node: IR, value: unknown) => void;
 }
 

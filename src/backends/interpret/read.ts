@@ -48,12 +48,15 @@ import { forEachNode } from '../../ir/walk.js';
 import { quoteIdent, quoteString } from '../duckdb/quote.js';
 import { RuntimeError } from './errors.js';
 import type { Row, TableSource } from './tables.js';
+import type { ColumnReq, SourceReq } from '../../passes/requiredness.js';
 
 export interface Sources {
   /** The type of each TableRead, from the source, for the type checker's `readerType` option. */
   readonly readerType: (r: TableReader) => TableType | undefined;
   /** Rows of each TableRead, in our value representation (for interpret's `source`). */
   readonly source: TableSource;
+  /** What each source says of its columns' requiredness (for the requiredness analysis). */
+  readonly readerRequiredness: (r: TableReader) => SourceReq | undefined;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ interface Source {
   readonly nodes: TableReadNode[];
   columns: readonly Column[];
   loaded: Loaded | undefined;
+  required?: SourceReq | undefined;
 }
 
 export function fromClause(r: TableReader): string {
@@ -369,6 +373,7 @@ export async function prepareSources(ir: IR, options: { db?: string } = {}): Pro
     if (diags.length === 0) {
       for (const s of sources.values()) diags.push(...(await load(s, connection, Id)));
     }
+    if (diags.length === 0) for (const s of sources.values()) s.required = await sourceRequiredness(connection, s.reader, Id);
     if (diags.length > 0) throw new UserError(diags);
   } catch (e) {
     await close();
@@ -388,6 +393,7 @@ export async function prepareSources(ir: IR, options: { db?: string } = {}): Pro
       }
       return rowsOf(s.loaded, type);
     },
+    readerRequiredness: (r) => sources.get(readerKey(r))?.required,
     close,
   };
 }
@@ -466,4 +472,149 @@ async function load(s: Source, connection: DuckDBConnection, Id: Ids): Promise<D
   }
   s.loaded = { stored, rows, plans: new Map() };
   return [];
+}
+
+// ---- requiredness ------------------------------------------------------------------------------
+
+/**
+ * What a source says of its columns' requiredness (src/passes/requiredness.ts): a DuckDB
+ * table's NOT NULL columns (inside a column anything may be missing but a map's key, which
+ * DuckDB never allows missing), a Parquet file's required fields (in every file read); nothing
+ * for CSV, or when the source cannot say.
+ */
+export async function sourceRequiredness(c: DuckDBConnection, r: TableReader, Id: Ids): Promise<SourceReq | undefined> {
+  try {
+    if (r.name === 'DuckDBTableReader') {
+      const notNull = new Set(
+        (await c.runAndReadAll(`DESCRIBE ${quoteIdent(r.table)}`)).getRowObjects().flatMap((x) => (x['null'] === 'NO' ? [String(x['column_name'])] : [])),
+      );
+      const result = await c.runAndReadAll(`SELECT * FROM ${fromClause(r)} LIMIT 0`);
+      const types = result.columnTypes();
+      return new Map(result.columnNames().map((name, i) => [name, duckColumn(types[i]!, notNull.has(name), Id)] as const));
+    }
+    if (r.name === 'ParquetReader') {
+      let out: SourceReq | undefined;
+      for (const path of r.paths) {
+        const rows = (await c.runAndReadAll(`SELECT name, repetition_type, num_children, converted_type, logical_type FROM parquet_schema(${quoteString(path)})`)).getRowObjects();
+        const file = parquetRequiredness(
+          rows.map((x) => ({
+            name: String(x['name']),
+            repetition: String(x['repetition_type']),
+            children: Number(x['num_children'] ?? 0),
+            annotation: `${String(x['converted_type'] ?? '')} ${String(x['logical_type'] ?? '')}`,
+          })),
+        );
+        if (file === undefined || (out !== undefined && !sameNames(out, file))) return undefined;
+        out = out === undefined ? file : new Map([...out].map(([k, v]) => [k, meetColumns(v, file.get(k)!)] as const));
+      }
+      return out;
+    }
+    return undefined;
+  } catch (e) {
+    if (isOurs(e)) throw e;
+    return undefined;
+  }
+}
+
+function sameNames(a: SourceReq, b: SourceReq): boolean {
+  const [x, y] = [[...a.keys()], [...b.keys()]];
+  return x.length === y.length && x.every((k, i) => k === y[i]);
+}
+
+/** Required where both are. */
+function meetColumns(a: ColumnReq, b: ColumnReq | undefined): ColumnReq {
+  if (b === undefined) return { required: false };
+  const part = (x: ColumnReq | undefined, y: ColumnReq | undefined) => (x === undefined || y === undefined ? undefined : meetColumns(x, y));
+  return {
+    required: a.required && b.required,
+    ...(a.element ? { element: part(a.element, b.element) } : {}),
+    ...(a.key ? { key: part(a.key, b.key), value: part(a.value, b.value) } : {}),
+    ...(a.fields ? { fields: new Map([...a.fields].map(([k, v]) => [k, meetColumns(v, b.fields?.get(k))] as const)) } : {}),
+  };
+}
+
+/** A DuckDB column: NOT NULL only at its top; a map's keys are never missing. */
+function duckColumn(t: DuckDBType, required: boolean, Id: Ids): ColumnReq {
+  switch (t.typeId) {
+    case Id.LIST:
+    case Id.ARRAY:
+      return { required, element: duckColumn(t.valueType, false, Id) };
+    case Id.STRUCT:
+      return { required, fields: new Map(t.entryNames.map((n, i) => [n, duckColumn(t.entryTypes[i]!, false, Id)] as const)) };
+    case Id.MAP:
+      return { required, key: duckColumn(t.keyType, true, Id), value: duckColumn(t.valueType, false, Id) };
+    default:
+      return { required };
+  }
+}
+
+/** One element of a Parquet schema, as `parquet_schema` lists them (depth first). */
+export interface ParquetElement {
+  readonly name: string;
+  /** REQUIRED, OPTIONAL or REPEATED. */
+  readonly repetition: string;
+  /** Children of a group; 0 for a primitive. */
+  readonly children: number;
+  /** The converted and logical types, as text (LIST, MAP, MAP_KEY_VALUE, ...). */
+  readonly annotation: string;
+}
+
+/**
+ * The columns of a Parquet schema (depth first, its root first): a REQUIRED field is never
+ * missing. A LIST group's elements are its repeated child's child (or, in the legacy two-level
+ * form, the repeated child itself); a MAP group's keys and values are its repeated child's two
+ * children; a repeated field in no such group is a list, never missing, of elements that never
+ * are. Undefined for a schema it cannot read.
+ */
+export function parquetRequiredness(schema: readonly ParquetElement[]): SourceReq | undefined {
+  let i = 0;
+  const next = (): ParquetElement => {
+    const e = schema[i++];
+    if (e === undefined) throw new RangeError('a Parquet schema ends early');
+    return e;
+  };
+  /** Reads the descendants of `e`; nothing is known of them. */
+  const skip = (e: ParquetElement): ColumnReq => {
+    for (let k = 0; k < e.children; k++) skip(next());
+    return { required: false };
+  };
+  /** The requiredness of `e`'s value, apart from its own repetition; reads its descendants. */
+  const value = (e: ParquetElement): ColumnReq => {
+    if (e.children === 0) return { required: true };
+    if (/\bLIST\b|ListType/i.test(e.annotation) && e.children === 1) {
+      const rep = next();
+      if (rep.repetition !== 'REPEATED') return { required: true, element: skip(rep) };
+      const element = rep.children === 1 ? field(next()) : value(rep);
+      return { required: true, element };
+    }
+    if (/\bMAP\b|MAP_KEY_VALUE|MapType/i.test(e.annotation) && e.children === 1) {
+      const kv = next();
+      if (kv.repetition !== 'REPEATED' || kv.children !== 2) return { required: true, key: skip(kv), value: { required: false } };
+      const key = field(next());
+      return { required: true, key, value: field(next()) };
+    }
+    const fields = new Map<string, ColumnReq>();
+    for (let k = 0; k < e.children; k++) {
+      const f = next();
+      fields.set(f.name, field(f));
+    }
+    return { required: true, fields };
+  };
+  /** `e` as a field: its value, and whether it may be missing. */
+  const field = (e: ParquetElement): ColumnReq => {
+    const v = value(e);
+    return e.repetition === 'REPEATED' ? { required: true, element: v } : { ...v, required: e.repetition === 'REQUIRED' };
+  };
+  try {
+    const root = next();
+    const columns = new Map<string, ColumnReq>();
+    for (let k = 0; k < root.children; k++) {
+      const c = next();
+      columns.set(c.name, field(c));
+    }
+    return i === schema.length ? columns : undefined;
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
