@@ -19,6 +19,14 @@ describe('irc run', () => {
     expect((await runCli(['run', 'examples/count-filter.ir', '--backend', 'nope'])).code).toBe(1);
   });
 
+  test('a stream longer than the interpreter holds is a located diagnostic, not a crash of the heap', async () => {
+    const r = await runCli(['run', '-', '--backend', 'interpret'], '(ArrayLen (ToArray (StreamFlatMap x (StreamRange 0 False (I32 0) (I32 10000) (I32 1)) (StreamRange 0 False (I32 0) (I32 10000) (I32 1)))))');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^<stdin>:1:\d+: error IRC9008: a stream of more than 50,000,000 elements/);
+    const range = await runCli(['run', '-', '--backend', 'interpret'], '(ArrayLen (ToArray (StreamRange 0 False (I32 0) (I32 2000000000) (I32 1))))');
+    expect(range.stderr).toMatch(/^<stdin>:1:20: error IRC9008: /);
+  });
+
   test('prints a table program as rows and global', async () => {
     const r = await runCli(['run', '-'], '(TableMapGlobals (TableRange 3 None) (MakeStruct (g (Str "x"))))');
     expect(r.stdout).toBe('{"rows":[{"idx":0},{"idx":1},{"idx":2}],"global":{"g":"x"}}\n');

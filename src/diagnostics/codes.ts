@@ -73,6 +73,7 @@ export const codes = {
   sourceTypeMismatch: c('IRC9005', 'a TableRead whose declared type the source does not provide'),
   writeFailed: c('IRC9006', 'a TableWrite target (DuckDB table or file) that cannot be written'),
   unsupportedWriteType: c('IRC9007', 'a TableWrite whose row type has no DuckDB type'),
+  tooLarge: c('IRC9008', 'a stream longer than the interpreter holds in memory'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof codes;

@@ -8,7 +8,7 @@
 // Laziness is in the closures: If, Switch and Coalesce run only the branches they take, and
 // streams and table rows are pulled.
 
-import { InternalError } from '../../diagnostics/diagnostic.js';
+import { diagnostic, InternalError, UserError } from '../../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type Env } from '../../ir/binds.js';
 import type { FnName } from '../../ir/functions.js';
 import { assertNever, isTableIR, plainSortOrder, type IR, type Span, type TableWriter, type ValueIR } from '../../ir/nodes.js';
@@ -600,6 +600,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
           if (start === null || stop === null || step === null) return null;
           if (step === 0) throw raise(node, 'InvalidArgument', 'StreamRange: step is 0');
           // Streams are made whole where they are made (semantics.md §6).
+          if (Math.ceil((stop - start) / step) > MAX_STREAM) throw tooLarge(node);
           const out: number[] = [];
           if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
           else for (let i = start; i > stop; i += step) out.push(i);
@@ -620,7 +621,10 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
             if (kind === 'StreamMap') out.push(y as Value);
             else if (kind === 'StreamFilter') {
               if (y === true) out.push(x);
-            } else if (y !== null) for (const z of y as Stream) out.push(z);
+            } else if (y !== null) {
+              for (const z of y as Stream) out.push(z);
+              if (out.length > MAX_STREAM) throw tooLarge(node);
+            }
           }
           return out;
         };
@@ -818,3 +822,9 @@ function mergeSort(xs: Value[], less: (a: Value, b: Value) => boolean): Value[] 
   return src;
 }
 
+/** Streams are held whole: one longer than this stops the run with a diagnostic, not a crash of the JavaScript heap. */
+const MAX_STREAM = 50_000_000;
+
+function tooLarge(node: IR): UserError {
+  return new UserError([diagnostic('tooLarge', node.span, `a stream of more than ${MAX_STREAM.toLocaleString('en-US')} elements`, 'the interpreter holds a stream in memory; run the program on DuckDB (--backend duckdb)')]);
+}
