@@ -1528,6 +1528,14 @@ describe('scans, keys and Void', () => {
     // Found by the harness: the subquery of the aggregates landed in a lambda (a Binder Error).
     await expectAgree("(TableAggregate\n  (TableMapGlobals (TableRange 3 None) (NA Struct{key:Float64,x:Float32}))\n  (AggExplode table False\n    (NA Stream[String])\n    (Let eval `é`\n      (AggLet key False\n        (StreamAgg elt\n          (ToStream False (Literal Array[Float64] \"[-399875.57544372976,9007199254740994]\"))\n          (I32 -310479832))\n        (ApplyAggOp Min () ((F64 135284.74420309067))))\n      (StreamFold g `\\\\`\n        (ToStream False (Literal Array[String] \"[\\\"Zé ' é\\\"]\"))\n        (ApplyAggOp PrevNonnull ()\n          ((Literal Struct{`(`:Int64,False:Struct{}} \"{\\\"(\\\":2147483648,\\\"False\\\":{}}\")))\n        (Ref g)))))");
   });
+  test('a closed struct present by its form does not raise where only a field of it is needed (its other fields unevaluated)', async () => {
+    await expectValue('(GetField a (Let eval s (Literal Set[Int32] "[1]") (InsertFields (Literal Struct{} "{}") None (a (CollectDistributedArray c i g (StreamRange 1 False (I32 1) (I32 3) (I32 1)) (Ref s) (Ref i) (NA String))) (b (Die Int32 -1 (Str "b"))))))', [1, 2]);
+    await expectError('(GetField b (Let eval s (Literal Set[Int32] "[1]") (InsertFields (Literal Struct{} "{}") None (a (CollectDistributedArray c i g (StreamRange 1 False (I32 1) (I32 3) (I32 1)) (Ref s) (Ref i) (NA String))) (b (Die Int32 -1 (Str "b"))))))', 'Die', 'b');
+  });
+  test('an AggGroupBy key that holds a subquery groups by GROUP BY ALL (the lambda pass rewrites its two copies apart)', async () => {
+    // Found by the harness: a Binder Error, the grouped key and the selected key no longer the same text.
+    await expectAgree("(StreamAgg `trailing `\n  (StreamRange 1 False (NA Int32) (NA Int32) (NA Int32))\n  (AggGroupBy False\n    (StreamAgg `👩‍👩‍👧`\n      (StreamDrop (ToStream False (Literal Array[Float64] \"[]\")) (Ref `trailing `))\n      (ApplyAggOp PrevNonnull () ((F32 -0.0))))\n    (NA Boolean)))");
+  });
   test('an AggArrayPerElement of a given length computes its elements only in the branch that reads it', async () => {
     const per = (k: number) => `(AggArrayPerElement e i False True (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 4)) (ArrayRef -1 (ApplyAggOp Collect () ((Ref e))) (ApplyBinaryPrimOp Add (Ref i) (I32 ${k}))) (I32 2))`;
     const at = (count: number, k: number) => `(TableAggregate (TableRange 3 None) (If (ApplyComparisonOp EQ (ApplyAggOp Count () ()) (I64 ${count})) ${per(k)} (NA Array[Int32])))`;

@@ -139,8 +139,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return isRuntimeError(e) ? e : undefined;
     }
   };
-  /** Whether `n` raises even where only its presence is needed. */
+  /** Whether `n` raises even where only its presence is needed (never one present by its form: that is known unevaluated). */
   const raisesRegardless = (n: IR): boolean => {
+    if (presentByForm(n)) return false;
     try {
       evaluate({ kind: 'IsNA', value: n } as ValueIR);
       return false;

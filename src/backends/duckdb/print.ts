@@ -312,6 +312,7 @@ function pieces(n: SqlNode, ind: string): Piece[] {
       if (n.from !== undefined) out.push('\n' + ind + 'FROM ', at(n.from));
       if (n.where !== undefined) out.push('\n' + ind + 'WHERE ', at(n.where));
       if (n.grandTotal) out.push('\n' + ind + 'GROUP BY ()');
+      else if (n.groupByAll) out.push('\n' + ind + 'GROUP BY ALL');
       else if (n.groupBy !== undefined && n.groupBy.length > 0) out.push('\n' + ind + 'GROUP BY ', ...commas(n.groupBy));
       if (n.having !== undefined) out.push('\n' + ind + 'HAVING ', at(n.having));
       if (n.qualify !== undefined) out.push('\n' + ind + 'QUALIFY ', at(n.qualify));

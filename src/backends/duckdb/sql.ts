@@ -132,6 +132,11 @@ export interface Select {
   readonly groupBy?: readonly Expr[];
   /** `GROUP BY ()`: one group even over no rows. */
   readonly grandTotal?: boolean;
+  /**
+   * `GROUP BY ALL`: by the columns that aggregate nothing (for a key holding a subquery, which
+   * the lambda pass may rewrite differently in the SELECT list and in `groupBy`).
+   */
+  readonly groupByAll?: boolean;
   readonly having?: Expr;
   readonly qualify?: Expr;
   readonly orderBy?: readonly OrderItem[];
