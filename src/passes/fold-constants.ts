@@ -160,6 +160,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   // References to a table's row or global, which are never missing.
   const presentRows = new Set<IR>();
   const present = (n: IR): boolean => presentByForm(n, (m) => presentRows.has(m));
+  // TableParallelize nodes of a closed value that may raise (their global is closed: semantics.md §1).
+  const closedParallelize = new Set<IR>();
   // Raising nodes whose operands after `at` are never evaluated (their hoisted queries neither).
   const cutAfter = new Map<IR, number>();
   const record = (ir: IR, e: unknown, at: number, whole: boolean): void => {
@@ -284,7 +286,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     } else if (node.kind === 'StreamRange' && !shortRange(results)) opaque = true;
     // The global of a TableParallelize of a constant is known by its form, or its error is
     // (semantics.md §7): computed here like any closed value, no row is.
-    if (node.kind === 'TableGetGlobals' && parallelizedConstant(results[0]!.ir)) opaque = false;
+    if (node.kind === 'TableGetGlobals' && parallelizedConstant(results[0]!.ir, closedParallelize)) opaque = false;
     const closed = reads >= ctx.depth && !opaque;
 
     // A field of a struct written out whose value is a constant is that constant (the other
@@ -332,6 +334,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     if (node.kind === 'TableParallelize' && results[0]!.state === 'known' && results[0]!.value !== null && results[0]!.ir.kind !== 'Literal') {
       ir = withChildren(ir, [literalOf(results[0]!)]);
     }
+    // (One of a closed value that is not known, which raises: its global is closed too.)
+    if (node.kind === 'TableParallelize' && results[0]!.state !== 'open' && !results[0]!.opaque && !results[0]!.tables) closedParallelize.add(ir);
     const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
     const base = { ir, shadow, type, reads, opaque, tables };
     if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
@@ -442,12 +446,12 @@ interface Pending {
   readonly after?: IR;
 }
 
-/** Whether `t`'s global is that of a TableParallelize of a constant (a Literal or NA), or a literal one of a TableMapGlobals. */
-function parallelizedConstant(t: IR): boolean {
+/** Whether `t`'s global is that of a TableParallelize of a closed value (`closed`, or a Literal or NA), or a literal one of a TableMapGlobals. */
+function parallelizedConstant(t: IR, closed: ReadonlySet<IR>): boolean {
   let n = t;
   while (KEEPS_GLOBAL.has(n.kind)) n = (n as Extract<IR, { child: IR }>).child;
   if (n.kind === 'TableMapGlobals') return n.newGlobal.kind === 'Literal';
-  return n.kind === 'TableParallelize' && (n.rowsAndGlobal.kind === 'Literal' || n.rowsAndGlobal.kind === 'NA');
+  return n.kind === 'TableParallelize' && (n.rowsAndGlobal.kind === 'Literal' || n.rowsAndGlobal.kind === 'NA' || closed.has(n));
 }
 /**
  * Table nodes whose global is their child's (renamed, for TableRename), with no value child (one
