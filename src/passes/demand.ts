@@ -100,7 +100,7 @@ const emptyMemo = new WeakMap<IR, boolean>();
 
 /** Whether a `TableExplode` explodes a field missing by its form on every row. */
 export function explodesMissing(n: IR): boolean {
-  return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!, n.path.slice(1));
+  return n.kind === 'TableExplode' && rowFieldMissing(n.child, n.path[0]!, n.path.slice(1), true);
 }
 
 /** Table nodes whose rows are some of their child's, fields, key and all. */
@@ -121,26 +121,28 @@ function keysByForm(t: IR): readonly string[] | undefined {
   return t.keys;
 }
 
-/** Whether the value at `path` inside `v` is missing by its form. */
-function pathMissing(v: IR, path: readonly string[]): boolean {
+/** Whether the value at `path` inside `v` is missing by its form (or, with `orEmpty`, empty by it). */
+function pathMissing(v: IR, path: readonly string[], orEmpty = false): boolean {
   for (const name of path) {
     if (staticallyMissing(v)) return true;
-    const f = fieldWrittenOut({ kind: 'GetField', name, o: v as ValueIR }, v);
+    // (Exploded, a struct missing drops the row as an empty new field does: either way none.)
+    const added = orEmpty && v.kind === 'InsertFields' ? v.fields.find((x) => x.name === name)?.value : undefined;
+    const f = added ?? fieldWrittenOut({ kind: 'GetField', name, o: v as ValueIR }, v);
     if (f === null) return true;
     if (f === undefined) return false;
     v = f;
   }
-  return staticallyMissing(v);
+  return staticallyMissing(v) || (orEmpty && lengthByForm(v) === 0);
 }
 
 /** Whether field `name` of struct `s` written out (at `path` inside it) is missing by its form. */
-function fieldMissing(s: ValueIR, name: string, path: readonly string[]): boolean {
+function fieldMissing(s: ValueIR, name: string, path: readonly string[], orEmpty = false): boolean {
   const f = fieldWrittenOut({ kind: 'GetField', name, o: s }, s);
-  return f === null || (f !== undefined && pathMissing(f, path));
+  return f === null || (f !== undefined && pathMissing(f, path, orEmpty));
 }
 
 /** Whether row field `name` (at `path` inside it) of table `t` is missing by its form on every row. */
-function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boolean {
+function rowFieldMissing(t: IR, name: string, path: readonly string[] = [], orEmpty = false): boolean {
   for (;;) {
     switch (t.kind) {
       case 'TableMapRows': {
@@ -148,15 +150,15 @@ function rowFieldMissing(t: IR, name: string, path: readonly string[] = []): boo
         // A field inserted into the row itself (never missing; `row` here is this map's).
         const r = t.newRow;
         const added = r.kind === 'InsertFields' && r.old.kind === 'Ref' && r.old.name === 'row' ? r.fields.find((x) => x.name === name) : undefined;
-        if (added !== undefined) return pathMissing(added.value, path);
-        return fieldMissing(r, name, path);
+        if (added !== undefined) return pathMissing(added.value, path, orEmpty);
+        return fieldMissing(r, name, path, orEmpty);
       }
       case 'TableAggregateByKey':
       case 'TableKeyByAndAggregate': {
         // A field of the aggregated struct (the others are keys).
         const e = t.expr;
         if (e.kind === 'NA') return e.type.kind === 'Struct' && e.type.fields.some((x) => x.name === name);
-        return fieldMissing(e, name, path);
+        return fieldMissing(e, name, path, orEmpty);
       }
       default:
         if (t.kind !== 'TableKeyBy' && t.kind !== 'TableOrderBy' && !SAME_ROWS.has(t.kind)) return false;

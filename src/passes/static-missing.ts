@@ -195,12 +195,12 @@ const PRESENT_AGGREGATORS: ReadonlySet<string> = new Set(['Count', 'Sum', 'Produ
 
 const lengthMemo = new WeakMap<IR, number>();
 /** Kinds whose length by form follows from their children's. */
-const LENGTH_KINDS: ReadonlySet<string> = new Set(['StreamRange', 'StreamMap', 'StreamFilter', 'StreamFlatMap', 'StreamTake', 'StreamDrop', 'ToStream', 'ToArray']);
+const LENGTH_KINDS: ReadonlySet<string> = new Set(['StreamRange', 'StreamMap', 'StreamFilter', 'StreamFlatMap', 'StreamTake', 'StreamDrop', 'ToStream', 'ToArray', 'ArraySort', 'ToSet', 'ToDict']);
 
 /**
  * The number of elements of a stream (or array) by its form: a literal or `MakeArray`, a
- * `StreamRange` of constants, a map, flat map, take or drop of such streams, or a filter of an
- * empty one or on a predicate false or missing by its form; undefined for any other. Memoized: linear over a program.
+ * `StreamRange` of constants, a map, flat map, sort, take or drop of such streams, a filter of an
+ * empty one or on a predicate false or missing by its form, a set or dict of an empty one; undefined for any other. Memoized: linear over a program.
  */
 export function lengthByForm(a: IR): number | undefined {
   const n = memoFold(
@@ -220,7 +220,12 @@ export function lengthByForm(a: IR): number | undefined {
         case 'StreamMap':
         case 'ToStream':
         case 'ToArray':
+        case 'ArraySort':
           return kids[0]!;
+        // (Distinct elements or keys: of an empty one, empty.)
+        case 'ToSet':
+        case 'ToDict':
+          return kids[0] === 0 ? 0 : -1;
         // A filter keeps nothing on a predicate false or missing by its form.
         case 'StreamFilter':
           return kids[0] === 0 || staticallyMissing(x.cond) || constantValue(x.cond) === false ? 0 : -1;

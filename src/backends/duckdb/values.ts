@@ -883,7 +883,10 @@ function literalRange(a: ValueIR): number[] | undefined {
  * reads it once, else bound once (the SQL of an aggregation may repeat its argument, which
  * would double the text at every step).
  */
-function unrolledStep(em: EmitterApi, acc: Expr, step: (acc: Expr) => Expr): Expr {
+function unrolledStep(em: EmitterApi, acc: Expr, step: (acc: Expr) => Expr, raises: boolean): Expr {
+  // An accumulator that may raise is computed before a step that reads it only in a branch
+  // (semantics.md §6: every step runs), not substituted there.
+  if (raises && !em.simple(acc)) return em.share(acc, step);
   const probe = col(em.fresh('_probe'));
   let uses = 0;
   const stack: unknown[] = [step(probe)];
@@ -894,6 +897,29 @@ function unrolledStep(em: EmitterApi, acc: Expr, step: (acc: Expr) => Expr): Exp
   }
   return uses < 2 || em.simple(acc) ? step(acc) : em.share(acc, step);
 }
+
+/**
+ * Whether `body` reads `name` somewhere not always evaluated with it: a branch of an `If` or
+ * `Switch`, a `Coalesce` argument after the first, a binding, a loop or aggregation body.
+ */
+function readInBranch(body: IR, name: string): boolean {
+  const stack: [IR, boolean][] = [[body, false]];
+  while (stack.length > 0) {
+    const [x, inBranch] = stack.pop()!;
+    if (x.kind === 'Ref' && x.name === name) {
+      if (inBranch) return true;
+      continue;
+    }
+    const kids = children(x);
+    // (Evaluated with the node: a conditional's first operand, a let's body, a strict operation's operands.)
+    const always = (i: number): boolean =>
+      CONDITIONALS.has(x.kind) ? i === 0 : x.kind === 'Let' ? i === kids.length - 1 : STRICT_KINDS.has(x.kind);
+    kids.forEach((k, i) => stack.push([k, inBranch || !always(i)]));
+  }
+  return false;
+}
+const CONDITIONALS: ReadonlySet<string> = new Set(['If', 'Switch', 'Coalesce']);
+const STRICT_KINDS: ReadonlySet<string> = new Set(['ApplyBinaryPrimOp', 'ApplyUnaryPrimOp', 'ApplyComparisonOp', 'Cast', 'Apply', 'GetField', 'GetTupleElement', 'ArrayRef', 'ArrayLen', 'MakeArray', 'MakeTuple', 'IsNA']);
 
 /** The length of a stream over a literal array, when short enough to unroll. */
 function literalLength(a: ValueIR): number | undefined {
@@ -924,7 +950,8 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
   // A short literal range and a body that reads the accumulator once: unroll, as a person would.
   const range = literalRange(n.a);
   if (!scan && range !== undefined && reads(n.body, n.accum) === 1 && !hasLoop(n.body)) {
-    return range.reduce<Expr>((acc, i) => unrolledStep(em, acc, (av) => stepAt(av, i32(i))), zero);
+    const branch = readInBranch(n.body, n.accum);
+    return range.reduce<Expr>((acc, i, k) => unrolledStep(em, acc, (av) => stepAt(av, i32(i)), branch && mayRaise(em, k === 0 ? n.zero : n.body)), zero);
   }
   const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
   if (!scan) {
@@ -965,7 +992,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
         let acc = zero;
         for (let i = 1; i <= len; i++) {
           const el = call('list_extract', [l, big(BigInt(i))]);
-          acc = unrolledStep(em, acc, (av) => stepAt(av, el));
+          acc = unrolledStep(em, acc, (av) => stepAt(av, el), readInBranch(n.body, n.accum) && mayRaise(em, i === 1 ? n.zero : n.body));
         }
         return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], acc);
       });
