@@ -1718,3 +1718,20 @@ describe('names the emitter makes up', () => {
     expect(r.kind === 'value' && r.value).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
   });
 });
+
+describe('requiredness in the SQL (passes/requiredness.ts)', () => {
+  // idx of a TableRange, a MakeArray and a StreamRange of required bounds are never missing.
+  const program = '(TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (y (ArrayRef -1 (MakeArray Array[Int32] (GetField idx (Ref row)) (I32 2)) (GetField idx (Ref row)))) (z (ToArray (StreamRange 0 False (I32 0) (GetField idx (Ref row)) (I32 1))))))';
+  test('a NULL check of a value never missing is left out, and the answer is the same', async () => {
+    const ir = parse(program);
+    const sql = (use: boolean) => compileProgram(ir, { useRequiredness: use }).main;
+    expect(sql(false)).toMatch(/IS NULL/);
+    expect(sql(true)).not.toMatch(/IS NULL/);
+    expect(sql(true).length).toBeLessThan(sql(false).length);
+    await expectValue(program, { rows: [[0, 0, []], [1, 2, [0]]], global: [] });
+  });
+  test('a value that may be missing keeps its check', () => {
+    const ir = parse('(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (y (ArrayRef -1 (MakeArray Array[Int32] (I32 1) (I32 2)) (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 1)) (NA Int32) (I32 0))))))');
+    expect(compileProgram(ir).main).toMatch(/IS NULL/);
+  });
+});

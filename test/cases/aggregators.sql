@@ -8,11 +8,7 @@ SELECT CAST({'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE))
   FROM (
     SELECT sum(CAST("x8"."e" AS BIGINT)) AS "a0"
     FROM "t2" AS "t7"
-    CROSS JOIN LATERAL unnest(CAST(CASE
-      WHEN CAST(0 AS INTEGER) IS NULL OR "t7"."idx" IS NULL OR CAST(1 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER[])
-      WHEN CAST(1 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:3:StreamRange with step 0') AS INTEGER[])
-      ELSE CAST(range(CAST(0 AS INTEGER), "t7"."idx", CAST(1 AS INTEGER)) AS INTEGER[])
-    END AS INTEGER[])) WITH ORDINALITY AS "x8"("e", "i")
+    CROSS JOIN LATERAL unnest(CAST(CASE WHEN CAST(1 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:3:StreamRange with step 0') AS INTEGER[]) ELSE CAST(range(CAST(0 AS INTEGER), "t7"."idx", CAST(1 AS INTEGER)) AS INTEGER[]) END AS INTEGER[])) WITH ORDINALITY AS "x8"("e", "i")
     GROUP BY ()
   ) AS "a9"
 )], lambda "_v11": list_extract(list_transform([coalesce("_v11", CAST(0 AS BIGINT))], lambda "_v10": CASE WHEN "_v10" < CAST('-9223372036854775808' AS HUGEINT) OR "_v10" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:4:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v10" AS BIGINT) END), CAST(1 AS BIGINT))), CAST(1 AS BIGINT)), 'grouped': CAST((

@@ -155,6 +155,8 @@ export interface EmitOptions {
   readonly hoisted?: ReadonlySet<IR>;
   /** Whether a table raises by design (pruning.ts): as a join side, computed in full. */
   readonly raisesByDesign?: (t: IR) => boolean;
+  /** Whether a value node is never missing (passes/requiredness.ts): its NULL checks are left out. */
+  readonly required?: (n: IR) => boolean;
 }
 
 /** The SQL of a program: rows and (for tables) the global, each a full query. */
@@ -200,6 +202,7 @@ const SUBQUERY_KINDS: ReadonlySet<string> = new Set([
 export class Emitter {
   private readonly types: ReadonlyMap<IR, AnyType>;
   private readonly sourceColumns: EmitOptions['sourceColumns'];
+  private readonly required: (n: IR) => boolean;
   private readonly ctes: Cte[] = [];
   private counter = 0;
   /** Nodes whose SQL may hold a subquery or aggregate (DuckDB lambdas cannot). */
@@ -230,6 +233,7 @@ export class Emitter {
     this.raisesWhole = options.raisesWhole ?? new Set();
     this.raisesByDesign = options.raisesByDesign ?? (() => false);
     this.sourceColumns = options.sourceColumns;
+    this.required = options.required ?? (() => false);
   }
 
   // ---- entry --------------------------------------------------------------------------------
@@ -1070,6 +1074,8 @@ export class Emitter {
   // Exposed to values.ts.
   readonly api = {
     needed: (n: IR) => this.needed(n),
+    /** Whether a value node is never missing: a NULL check of it is left out. */
+    required: (n: IR) => this.required(n),
     /** The error of a closed expression known to raise, where what is needed of it raises. */
     raises: (n: IR) => (this.demand === undefined || this.demand.value(n) === 'all' || (this.raisesWhole.has(n) && this.demand.needed(n)) ? this.raises?.get(n) : undefined),
     /**

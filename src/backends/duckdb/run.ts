@@ -4,7 +4,7 @@
 
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { diagnostic, UserError } from '../../diagnostics/diagnostic.js';
-import type { IR, Span, TableReader, TableWriter } from '../../ir/nodes.js';
+import { isTableIR, type IR, type Span, type TableReader, type TableWriter } from '../../ir/nodes.js';
 import { forEachNode } from '../../ir/walk.js';
 import { isTableType, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
 import { RuntimeError, type RuntimeErrorClass } from '../interpret/errors.js';
@@ -23,7 +23,7 @@ import { fromDuck } from './types.js';
 import { performWrites } from '../interpret/write.js';
 import type { Row } from '../interpret/tables.js';
 import { describeReader, fromClause, irType, readerKey, sourceRequiredness } from '../interpret/read.js';
-import type { RequirednessOptions, SourceReq } from '../../passes/requiredness.js';
+import { analyzeRequiredness, type RequirednessOptions, type SourceReq } from '../../passes/requiredness.js';
 import { emptyStruct, tStruct, type TableType } from '../../ir/types.js';
 
 export interface CompiledSql {
@@ -74,6 +74,8 @@ export function sqlDepth(c: CompiledSql): number {
 export interface CompileOptions extends TypecheckOptions, RequirednessOptions {
   /** Each source's columns and DuckDB type names (see `describeSources`). */
   readonly sourceColumns?: (r: TableReader) => ReadonlyMap<string, string> | undefined;
+  /** Leave out the NULL checks of values never missing (passes/requiredness.ts); default true. */
+  readonly useRequiredness?: boolean;
 }
 
 /** Type-checks and compiles a program to DuckDB SQL. Type errors and unsupported constructs throw UserError. */
@@ -81,7 +83,17 @@ export function compileProgram(ir: IR, options: CompileOptions = {}): CompiledSq
   const info = prepare(ir, options);
   ir = info.ir;
   const raise = raising(ir, info.types);
-  const em = new Emitter({ types: info.types, demand: info.demand, raises: info.raises, raisesWhole: info.raisesWhole, hoisted: info.hoisted, raisesByDesign: raise.raisesByDesign, ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}) });
+  const req = options.useRequiredness === false ? undefined : analyzeRequiredness(ir, info.types, options);
+  const em = new Emitter({
+    types: info.types,
+    demand: info.demand,
+    raises: info.raises,
+    raisesWhole: info.raisesWhole,
+    hoisted: info.hoisted,
+    raisesByDesign: raise.raisesByDesign,
+    ...(options.sourceColumns ? { sourceColumns: options.sourceColumns } : {}),
+    ...(req ? { required: (n: IR) => !isTableIR(n) && req.isRequired(n) } : {}),
+  });
   let write: TableWriter | undefined;
   let root = ir;
   if (ir.kind === 'TableWrite') {

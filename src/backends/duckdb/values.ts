@@ -26,6 +26,18 @@ const caseWhen = (whens: readonly (readonly [Expr, Expr])[], otherwise?: Expr): 
   ...(otherwise === undefined ? {} : { else: otherwise }),
 });
 const lambda = (params: readonly string[], body: Expr): Expr => ({ kind: 'lambda', params, body });
+
+/**
+ * The WHEN of a strict operation's missing operands (each an IR node and its SQL): none for
+ * operands never missing (passes/requiredness.ts), so the check is left out.
+ */
+function whenMissing(em: EmitterApi, operands: readonly (readonly [IR, Expr])[], t: Type): (readonly [Expr, Expr])[] {
+  const maybe = operands.filter(([n]) => !em.required(n)).map(([, e]) => isNull(e));
+  return maybe.length === 0 ? [] : [[or(maybe), nullOf(t)]];
+}
+
+/** A CASE of `whens`, or `otherwise` when there is none. */
+const cases = (whens: readonly (readonly [Expr, Expr])[], otherwise: Expr): Expr => (whens.length === 0 ? otherwise : caseWhen(whens, otherwise));
 const subquery = (q: Query): Expr => ({ kind: 'subquery', query: q });
 const emptyList = (t: Type): Expr => cast({ kind: 'list', items: [] }, repType(t));
 
@@ -231,7 +243,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       };
       if (old.kind === 'vstruct') return build(old);
       // A missing struct stays missing.
-      return em.share(old, (o) => caseWhen([[isNull(o), nullOf(rt)]], em.toExpr(build(o), rt)));
+      return em.share(old, (o) => cases(whenMissing(em, [[n.old, o]], rt), em.toExpr(build(o), rt)));
     }
     case 'GetField':
       return em.getField(val(n.o), em.typeOf(n.o), n.name);
@@ -247,7 +259,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         ([a, i]) =>
           caseWhen(
             [
-              [or([isNull(a!), isNull(i!)]), nullOf(t())],
+              ...whenMissing(em, [[n.a, a!], [n.i, i!]], t()),
               [or([binary('<', i!, i32(0)), binary('>=', i!, call('len', [a!]))]), em.raise(n, 'ArrayIndexOutOfBounds', binary('||', str('index '), cast(i!, scalarType('VARCHAR'))), t())],
             ],
             call('list_extract', [a!, binary('+', cast(i!, scalarType('BIGINT')), big(1n))]),
@@ -271,7 +283,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         ([a, b, s]) =>
           caseWhen(
             [
-              [or([isNull(a!), isNull(b!), isNull(s!)]), nullOf(t())],
+              ...whenMissing(em, [[n.start, a!], [n.stop, b!], [n.step, s!]], t()),
               [binary('=', s!, i32(0)), em.raise(n, 'InvalidArgument', 'StreamRange with step 0', t())],
             ],
             cast(call('range', [a!, b!, s!]), repType(t())),
@@ -289,7 +301,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       return em.shareAll([ex(n.a), ex(n.num)], ([a, k]) =>
         caseWhen(
           [
-            [or([isNull(a!), isNull(k!)]), nullOf(t())],
+            ...whenMissing(em, [[n.a, a!], [n.num, k!]], t()),
             [binary('<', k!, i32(0)), em.raise(n, 'InvalidArgument', `${n.kind}: negative count`, t())],
           ],
           n.kind === 'StreamTake'
@@ -967,7 +979,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
       if (!containsSubquery(body) && !readsOuter(lambda([a, x], body), '')) {
         const reduce = (l: Expr): Expr => call('list_reduce', [widen ? cast(l, { kind: 'listType', element: repType(accT) }) : l, lambda([a, x], body), zero]);
         // (A zero that is not a constant is computed only for a present stream, semantics.md §1.)
-        return isLiteral(zero) ? reduce(s) : em.share(s, (l) => caseWhen([[isNull(l), nullOf(accT)]], reduce(l)));
+        return isLiteral(zero) ? reduce(s) : em.share(s, (l) => cases(whenMissing(em, [[n.a, l]], accT), reduce(l)));
       }
     }
   }
@@ -994,7 +1006,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
           const el = call('list_extract', [l, big(BigInt(i))]);
           acc = unrolledStep(em, acc, (av) => stepAt(av, el), readInBranch(n.body, n.accum) && mayRaise(em, i === 1 ? n.zero : n.body));
         }
-        return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], acc);
+        return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), acc);
       });
     }
     return recursiveFold(em, n, scope, s, zero);
@@ -1007,7 +1019,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     const items = call('list_transform', [l, lambda([x], carrier(nullA, col(x)))]);
     const all = call('list_prepend', [carrier(start, nullX), items]);
     const folded = accOf(call('list_reduce', [all, lambda([a, x], carrier(next, nullX))]));
-    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
+    return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), folded);
   });
 }
 
@@ -1049,7 +1061,7 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
           { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, where: binary('=', col('i'), call('len', [l])) };
     em.recursiveCte();
     const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
-    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], folded);
+    return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), folded);
   });
 }
 
@@ -1165,7 +1177,7 @@ function arraySort(em: EmitterApi, n: Extract<ValueIR, { kind: 'ArraySort' }>, s
     const e = em.fresh('_e');
     const missing = call('list_filter', [l, lambda([e], isNull(col(e)))]);
     const sorted = call('list_concat', [call('list_extract', [call('list_transform', [{ kind: 'list', items: [call('list_filter', [l, lambda([e], { kind: 'isNull', operand: col(e), not: true })])] }, lambda([present], ordered)]), big(1n)]), missing]);
-    return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], cast(sorted, repType(em.typeOf(n))));
+    return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), cast(sorted, repType(em.typeOf(n))));
   });
 }
 
@@ -1481,7 +1493,7 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
       const q = aggregateQuery(em, ctx, first.from, undefined, em.typeOf(n), (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
       // Aggregating a missing stream is missing.
-      return caseWhen([[isNull(l), nullOf(em.typeOf(n))]], q);
+      return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), q);
   };
   return small(s) ? build(s) : em.share(s, build);
 }
