@@ -1420,6 +1420,11 @@ describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', 
     await expectError("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 3))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyComparisonOp EQ (Ref y) (I32 5))) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 'InvalidArgument');
     await expectValue("(TableAggregate (TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 0))) (StreamFold acc x (StreamFilter y (ToStream False (Literal Array[Int32] \"[1]\")) (ApplyComparisonOp EQ (Ref y) (I32 5))) (I64 0) (AggExplode e False (StreamDrop (ToStream False (Literal Array[Int32] \"[1]\")) (I32 -1)) (ApplyAggOp Count () ()))))", 0n);
   });
+  test('the aggregators inside an AggArrayPerElement of arrays missing by their form read no row, a length given or not', async () => {
+    const die = '(Die Boolean -1 (Str "pred"))';
+    await expectValue(`(ArrayLen (TableAggregate (TableFilter (TableRange 5 None) ${die}) (AggArrayPerElement e i False True (NA Array[Array[Float32]]) (ApplyAggOp Count () ()) (I32 0))))`, 0);
+    await expectError(`(ArrayLen (TableAggregate (TableFilter (TableRange 5 None) ${die}) (AggArrayPerElement e i False True (MakeArray Array[Int32] (I32 1)) (ApplyAggOp Count () ()) (I32 1))))`, 'Die', 'pred');
+  });
   test('an AggExplode array known to raise is not evaluated when no aggregator needs it', async () => {
     await expectValue("(TableAggregate (TableRange 3 None) (AggExplode e False (ToStream False (ArrayRef -1 (Literal Array[Array[Int32]] \"[]\") (I32 1))) (TableCount (TableRange 2 None))))", 2n);
   });

@@ -549,6 +549,11 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
         const skipsRows = node.kind === 'AggArrayPerElement' && staticallyMissing(node.a);
         if ((deadFilters.get(o) ?? 0) === 0 && !skipsRows) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
+        // Nor do the aggregators inside it (with a length given, its body still runs).
+        if (skipsRows) {
+          deadFilters.set(o, (deadFilters.get(o) ?? 0) + 1);
+          entered.add(node);
+        }
       }
     }
   };
