@@ -1557,6 +1557,11 @@ describe('scans, keys and Void', () => {
     await expectValue('(GetField a (Let eval s (Literal Set[Int32] "[1]") (InsertFields (Literal Struct{} "{}") None (a (CollectDistributedArray c i g (StreamRange 1 False (I32 1) (I32 3) (I32 1)) (Ref s) (Ref i) (NA String))) (b (Die Int32 -1 (Str "b"))))))', [1, 2]);
     await expectError('(GetField b (Let eval s (Literal Set[Int32] "[1]") (InsertFields (Literal Struct{} "{}") None (a (CollectDistributedArray c i g (StreamRange 1 False (I32 1) (I32 3) (I32 1)) (Ref s) (Ref i) (NA String))) (b (Die Int32 -1 (Str "b"))))))', 'Die', 'b');
   });
+  test('an AggGroupBy whose key is a subquery constant to DuckDB has no group over no rows (GROUP BY ALL of a constant is one group)', async () => {
+    const rows = (n: number) => `(TableFilter (TableRange 3 None) (ApplyComparisonOp LT (GetField idx (Ref row)) (I32 ${n})))`;
+    await expectValue(`(TableAggregate ${rows(0)} (AggGroupBy False (TableCount (TableRange 1 None)) (ApplyAggOp Count () ())))`, []);
+    await expectValue(`(TableAggregate ${rows(2)} (AggGroupBy False (TableCount (TableRange 1 None)) (ApplyAggOp Count () ())))`, [[1n, 2n]]);
+  });
   test('an AggGroupBy key that holds a subquery groups by GROUP BY ALL (the lambda pass rewrites its two copies apart)', async () => {
     // Found by the harness: a Binder Error, the grouped key and the selected key no longer the same text.
     await expectAgree("(StreamAgg `trailing `\n  (StreamRange 1 False (NA Int32) (NA Int32) (NA Int32))\n  (AggGroupBy False\n    (StreamAgg `👩‍👩‍👧`\n      (StreamDrop (ToStream False (Literal Array[Float64] \"[]\")) (Ref `trailing `))\n      (ApplyAggOp PrevNonnull () ((F32 -0.0))))\n    (NA Boolean)))");

@@ -134,7 +134,8 @@ export interface Select {
   readonly grandTotal?: boolean;
   /**
    * `GROUP BY ALL`: by the columns that aggregate nothing (for a key holding a subquery, which
-   * the lambda pass may rewrite differently in the SELECT list and in `groupBy`).
+   * the lambda pass may rewrite differently in the SELECT list and in `groupBy`). A key DuckDB
+   * finds constant leaves no grouping, one row over no rows: a HAVING keeps groups with rows.
    */
   readonly groupByAll?: boolean;
   readonly having?: Expr;

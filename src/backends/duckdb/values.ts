@@ -1683,7 +1683,7 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
   // (the per-row work of the current row inside it runs), then left out, its value unread.
   if (r.before !== undefined) items.push({ expr: binary('>', call('count', [{ kind: 'star' }], { filter: r.before }), big(0n)), alias: 'p' });
   const passed = r.before === undefined ? undefined : col('p', g);
-  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), ...(containsSubquery(key) ? { groupByAll: true } : { groupBy: [key] }) };
+  const grouped: Select = { kind: 'select', columns: items, from: r.from, ...(where ? { where } : {}), ...(containsSubquery(key) ? { groupByAll: true, having: binary('>', call('count', [{ kind: 'star' }]), big(0n)) } : { groupBy: [key] }) };
   // A group's value that may raise is computed where the dict is read: the groups' keys and
   // aggregates are per-row work (unguarded), each value is computed from them in a lambda.
   // (Not a value that holds a subquery, which no lambda can.)
