@@ -698,15 +698,11 @@ const resultRaiseMemo = new WeakMap<IR, boolean>();
  * results are checked (an integer sum or product's range, a take's count).
  */
 function resultMayRaise(em: EmitterApi, n: IR): boolean {
-  const integral = (x: IR): boolean => {
-    const t = em.typeOf(x);
-    return t.kind === 'Int32' || t.kind === 'Int64';
-  };
   return anyBelow(
     n,
     resultRaiseMemo,
     (x) => {
-      if (x.kind === 'ApplyAggOp' || x.kind === 'ApplyScanOp') return ((x.op === 'Sum' || x.op === 'Product') && integral(x)) || x.op === 'Take' || x.op === 'TakeBy';
+      if (x.kind === 'ApplyAggOp' || x.kind === 'ApplyScanOp') return ((x.op === 'Sum' || x.op === 'Product') && integral(em, x)) || x.op === 'Take' || x.op === 'TakeBy';
       if (x.kind === 'AggArrayPerElement') return true;
       return !AGG_WRAPPERS.has(x.kind) && raisesItself(em, x);
     },
@@ -716,59 +712,60 @@ function resultMayRaise(em: EmitterApi, n: IR): boolean {
 /** Aggregation nodes whose own work is per row (their result is their body's). */
 const AGG_WRAPPERS: ReadonlySet<string> = new Set(['AggFilter', 'AggExplode', 'AggGroupBy', 'AggLet']);
 
+/** Whether a node's value is an integer (whose arithmetic may overflow). */
+function integral(em: EmitterApi, x: IR): boolean {
+  const t = em.typeOf(x);
+  return t.kind === 'Int32' || t.kind === 'Int64';
+}
+
+/** Whether evaluating `x` itself (not its operands) might raise a user error. */
 function raisesItself(em: EmitterApi, x: IR): boolean {
-  const integral = (x: IR): boolean => {
-    const t = em.typeOf(x);
-    return t.kind === 'Int32' || t.kind === 'Int64';
-  };
-  {
-    switch (x.kind) {
-      case 'ApplyUnaryPrimOp':
-        return x.op === 'Negate' && integral(x.x);
-      case 'ApplyBinaryPrimOp':
-        return (x.op === 'Add' || x.op === 'Subtract' || x.op === 'Multiply' || x.op === 'RoundToNegInfDivide') && integral(x.l);
-      case 'Cast':
-        return (x.type.kind === 'Int32' || x.type.kind === 'Int64') && !(integral(x.value) && (x.type.kind === 'Int64' || em.typeOf(x.value).kind === 'Int32'));
-      case 'Apply':
-        return x.fn === 'toInt32' || x.fn === 'toInt64' || ((x.fn === 'abs' || x.fn === 'mod') && x.args.some(integral));
-      case 'ApplyComparisonOp':
-      case 'IsNA':
-      case 'Ref':
-      case 'GetField':
-      case 'GetTupleElement':
-      case 'MakeStruct':
-      case 'InsertFields':
-      case 'SelectFields':
-      case 'MakeTuple':
-      case 'MakeArray':
-      case 'If':
-      case 'Switch':
-      case 'Coalesce':
-      case 'Let':
-      case 'I32':
-      case 'I64':
-      case 'F32':
-      case 'F64':
-      case 'Str':
-      case 'True':
-      case 'False':
-      case 'NA':
-      case 'Void':
-      case 'Literal':
-      case 'ArrayLen':
-      case 'StreamLen':
-      case 'ToArray':
-      case 'ToStream':
-      case 'ToSet':
-      case 'StreamMap':
-      case 'StreamFilter':
-      case 'StreamFlatMap':
-      case 'StreamFold':
-      case 'StreamScan':
-        return false;
-      default:
-        return true;
-    }
+  switch (x.kind) {
+    case 'ApplyUnaryPrimOp':
+      return x.op === 'Negate' && integral(em, x.x);
+    case 'ApplyBinaryPrimOp':
+      return (x.op === 'Add' || x.op === 'Subtract' || x.op === 'Multiply' || x.op === 'RoundToNegInfDivide') && integral(em, x.l);
+    case 'Cast':
+      return (x.type.kind === 'Int32' || x.type.kind === 'Int64') && !(integral(em, x.value) && (x.type.kind === 'Int64' || em.typeOf(x.value).kind === 'Int32'));
+    case 'Apply':
+      return x.fn === 'toInt32' || x.fn === 'toInt64' || ((x.fn === 'abs' || x.fn === 'mod') && x.args.some((a) => integral(em, a)));
+    case 'ApplyComparisonOp':
+    case 'IsNA':
+    case 'Ref':
+    case 'GetField':
+    case 'GetTupleElement':
+    case 'MakeStruct':
+    case 'InsertFields':
+    case 'SelectFields':
+    case 'MakeTuple':
+    case 'MakeArray':
+    case 'If':
+    case 'Switch':
+    case 'Coalesce':
+    case 'Let':
+    case 'I32':
+    case 'I64':
+    case 'F32':
+    case 'F64':
+    case 'Str':
+    case 'True':
+    case 'False':
+    case 'NA':
+    case 'Void':
+    case 'Literal':
+    case 'ArrayLen':
+    case 'StreamLen':
+    case 'ToArray':
+    case 'ToStream':
+    case 'ToSet':
+    case 'StreamMap':
+    case 'StreamFilter':
+    case 'StreamFlatMap':
+    case 'StreamFold':
+    case 'StreamScan':
+      return false;
+    default:
+      return true;
   }
 }
 
