@@ -76,16 +76,6 @@ const LOOP_BODY: ReadonlyMap<string, number> = new Map([
   ['StreamFlatMap', 1],
 ]);
 
-/** A stream with no element by its form (`lengthByForm`), or one taken, dropped, mapped or filtered from such a stream (through `ToArray`). */
-function emptyStream(s: IR): boolean {
-  for (;;) {
-    if (lengthByForm(s) === 0) return true;
-    if (s.kind === 'ToStream' && s.a.kind === 'ToArray') s = s.a.a;
-    else if (s.kind === 'StreamTake' || s.kind === 'StreamDrop' || s.kind === 'StreamMap' || s.kind === 'StreamFilter' || s.kind === 'StreamFlatMap') s = s.a;
-    else return false;
-  }
-}
-
 /** A StreamRange longer than this is not run at compile time. */
 const MAX_RANGE = 100_000;
 
@@ -263,7 +253,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     let tables = isTableIR(node);
     // A loop over a stream empty by its form never runs its body: one that raises does not.
     const neverRuns = LOOP_BODY.get(node.kind);
-    const skipped = neverRuns !== undefined && emptyStream(children(node)[0]!) ? neverRuns : -1;
+    const skipped = neverRuns !== undefined && lengthByForm(children(node)[0]!) === 0 ? neverRuns : -1;
     for (const [i, r] of results.entries()) {
       reads = Math.min(reads, r.reads);
       opaque ||= r.opaque;

@@ -199,7 +199,8 @@ const LENGTH_KINDS: ReadonlySet<string> = new Set(['StreamRange', 'StreamMap', '
 
 /**
  * The number of elements of a stream (or array) by its form: a literal or `MakeArray`, a
- * `StreamRange` of constants, a map, flat map, sort, take or drop of such streams, a filter of an
+ * `StreamRange` of constants, a map, flat map, sort, take or drop (of a constant count, or any of
+ * an empty stream) of such streams, a filter of an
  * empty one or on a predicate false or missing by its form, a set or dict of an empty one; undefined for any other. Memoized: linear over a program.
  */
 export function lengthByForm(a: IR): number | undefined {
@@ -236,6 +237,8 @@ export function lengthByForm(a: IR): number | undefined {
         // A take or drop of a constant count (not negative, which raises) changes it by that count.
         case 'StreamTake':
         case 'StreamDrop': {
+          // (Of an empty stream, nothing: whatever the count, no element runs a body.)
+          if (kids[0] === 0) return 0;
           const c = constantValue(x.num);
           if (kids[0]! < 0 || typeof c !== 'number' || c < 0) return -1;
           return x.kind === 'StreamTake' ? Math.min(kids[0]!, c) : Math.max(0, kids[0]! - c);
