@@ -85,6 +85,9 @@ interface Layout {
   readonly fields?: readonly Layout[];
   /** Where each field's bits start, from the struct's (or tuple's) own. */
   readonly offsets?: readonly number[];
+  /** A table's: its row's bits, then its global's (a table has no bit of its own). */
+  readonly row?: Layout;
+  readonly global?: Layout;
 }
 
 const ONE: Layout = { size: 1 };
@@ -124,9 +127,9 @@ function layoutOf(t: Type): Layout {
   return l;
 }
 
-/** The bits of a table: its row's, then its global's. */
-function tableSize(t: TableType): number {
-  return layoutOf(t.row).size + layoutOf(t.global).size;
+function tableLayout(t: TableType): Layout {
+  const [row, global] = [layoutOf(t.row), layoutOf(t.global)];
+  return { size: row.size + global.size, row, global };
 }
 
 // ---- the dependency graph -----------------------------------------------------------------------
@@ -148,7 +151,7 @@ const PASS_THROUGH: ReadonlyMap<string, number> = new Map([
   ['TableRename', 0], ['RelationalLetTable', 1],
 ]);
 
-const bindKey = (b: Bind): string => `${b.source.of}:${'child' in b.source ? b.source.child : ''}:${b.name}`;
+const sameSource = (a: BindSource, b: BindSource): boolean => a.of === b.of && (a.of === 'int32' || a.child === (b as { readonly child: number }).child);
 
 /** Analyses a type-checked program (a prepared one too) given the type of each of its nodes. */
 export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, options: RequirednessOptions = {}): Requiredness {
@@ -283,23 +286,32 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
   // each one's bits start, its type, its node (none for a binding's cell), what it reads.
   const cellAt: number[] = [];
   const cellType: AnyType[] = [];
+  // (Looked up once per cell: the layouts of 10^4 distinct types make a slow WeakMap.)
+  const cellLayout: Layout[] = [];
   const cellNode: (IR | null)[] = [];
+  const cellBinding: (Binding | undefined)[] = [];
+  const cellPlan: unknown[] = [];
   const firstInput: number[] = [];
   const inputCount: number[] = [];
   const inputIds: number[] = [];
   /** Inputs added later: a fold's body to its accumulator, a shared Ref's other bindings. */
-  const moreInputs = new Map<number, number[]>();
-  const bindingOf = new Map<number, Binding>();
+  const moreInputs: (number[] | undefined)[] = [];
   const cells = new Map<IR, number>();
-  const bindings = new Map<IR, Map<string, number>>();
+  /** A binder's binding cells, by bind. */
+  const bindings = new Map<IR, { readonly bind: Bind; readonly cell: number }[]>();
   const queue: number[] = [];
   const queued: number[] = [];
 
   const newCell = (node: IR | null, type: AnyType, inputs: readonly number[]): number => {
     const c = cellAt.length;
-    cellAt.push(alloc(isTableType(type) ? tableSize(type) : layoutOf(type).size));
+    const l = isTableType(type) ? tableLayout(type) : layoutOf(type);
+    cellAt.push(alloc(l.size));
     cellType.push(type);
+    cellLayout.push(l);
     cellNode.push(node);
+    cellBinding.push(undefined);
+    cellPlan.push(undefined);
+    moreInputs.push(undefined);
     firstInput.push(inputIds.length);
     inputCount.push(inputs.length);
     for (const i of inputs) inputIds.push(i);
@@ -309,19 +321,17 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     return c;
   };
   const addInput = (c: number, i: number): void => {
-    const m = moreInputs.get(c);
-    if (m === undefined) moreInputs.set(c, [i]);
+    const m = moreInputs[c];
+    if (m === undefined) moreInputs[c] = [i];
     else if (!m.includes(i)) m.push(i);
   };
 
   /** The cell of a binding, made the first time it is resolved (after the children it comes from). */
   const bindingCell = (binder: IR, bind: Bind, done: readonly number[]): number => {
     let m = bindings.get(binder);
-    if (m === undefined) bindings.set(binder, (m = new Map()));
-    const key = bindKey(bind);
-    const old = m.get(key);
-    if (old !== undefined) return old;
+    if (m === undefined) bindings.set(binder, (m = []));
     const s = bind.source;
+    for (const b of m) if (b.bind.name === bind.name && sameSource(b.bind.source, s)) return b.cell;
     let c: number;
     if (s.of === 'int32') c = newCell(null, TInt32, []);
     else {
@@ -330,8 +340,8 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       const type = s.of === 'row' || s.of === 'global' ? (t as TableType)[s.of] : s.of === 'element' ? elementType(t as Type)! : (t as Type);
       c = newCell(null, type, [from]);
     }
-    bindingOf.set(c, { binder, source: s });
-    m.set(key, c);
+    cellBinding[c] = { binder, source: s };
+    m.push({ bind, cell: c });
     return c;
   };
 
@@ -359,7 +369,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && bindings.has(node)) {
         // The accumulator is the zero, then each step's body: the loop in the graph.
-        for (const [key, acc] of bindings.get(node)!) if (key.startsWith('type:1:')) addInput(acc, kids[2]!);
+        for (const { bind, cell } of bindings.get(node)!) if (bind.source.of === 'type' && bind.source.child === 1) addInput(cell, kids[2]!);
       }
       const c = newCell(node, typeOf(node), ref !== undefined ? [ref] : kids);
       cells.set(node, c);
@@ -370,33 +380,32 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
   // Who reads each cell, as ranges of one array.
   const n = cellAt.length;
   const firstReader = new Int32Array(n + 1);
-  const readerIds = new Int32Array(inputIds.length + [...moreInputs.values()].reduce((k, m) => k + m.length, 0));
+  const readerIds = new Int32Array(inputIds.length + moreInputs.reduce((k, m) => k + (m?.length ?? 0), 0));
   const eachInput = (c: number, f: (i: number) => void): void => {
     for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) f(inputIds[k]!);
-    moreInputs.get(c)?.forEach(f);
+    moreInputs[c]?.forEach(f);
   };
   for (let c = 0; c < n; c++) for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) firstReader[inputIds[k]! + 1]!++;
-  for (const m of moreInputs.values()) for (const i of m) firstReader[i + 1]!++;
+  for (const m of moreInputs) if (m !== undefined) for (const i of m) firstReader[i + 1]!++;
   for (let c = 0; c < n; c++) firstReader[c + 1]! += firstReader[c]!;
   const filled = firstReader.slice(0, n);
   for (let c = 0; c < n; c++) for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) readerIds[filled[inputIds[k]!]!++] = c;
-  for (const [c, m] of moreInputs) for (const i of m) readerIds[filled[i]!++] = c;
+  moreInputs.forEach((m, c) => m?.forEach((i) => (readerIds[filled[i]!++] = c)));
 
   // ---- 2. the fixpoint -------------------------------------------------------------------------------
 
   /** The cell being updated, and its parts (`ins(i)`: the cell its input `i` is). */
   let current = 0;
   const ins = (i: number): number => inputIds[firstInput[current]! + i]!;
-  const plans = new Map<number, unknown>();
   const plan = <P>(make: () => P): P => {
-    let p = plans.get(current) as P | undefined;
-    if (p === undefined) plans.set(current, (p = make()));
+    let p = cellPlan[current] as P | undefined;
+    if (p === undefined) cellPlan[current] = p = make();
     return p;
   };
   const inAt = (i: number): number => cellAt[ins(i)]!;
   const inReq = (i: number): boolean => bits[inAt(i)] === 1;
   const inType = (i: number): AnyType => cellType[ins(i)]!;
-  const inLayout = (i: number): Layout => layoutOf(inType(i) as Type);
+  const inLayout = (i: number): Layout => cellLayout[ins(i)]!;
   const allOptional = (count: number): boolean => {
     for (let i = 0; i < count; i++) if (inReq(i)) return false;
     return true;
@@ -410,7 +419,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     const c = queue[head]!;
     queued[c] = 0;
     current = c;
-    if (bindingOf.has(c) ? updateBinding(c) : updateNode(c)) {
+    if (cellBinding[c] !== undefined ? updateBinding(c) : updateNode(c)) {
       for (let k = firstReader[c]!; k < firstReader[c + 1]!; k++) {
         const d = readerIds[k]!;
         if (queued[d] === 0) {
@@ -422,9 +431,9 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
   }
 
   function updateBinding(c: number): boolean {
-    const { binder, source } = bindingOf.get(c)!;
+    const { binder, source } = cellBinding[c]!;
     const r = cellAt[c]!;
-    const size = layoutOf(cellType[c] as Type).size;
+    const size = cellLayout[c]!.size;
     switch (source.of) {
       case 'int32':
         return false;
@@ -439,7 +448,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       case 'row':
         return lowerAll(r, inAt(0), size);
       case 'global':
-        return lowerAll(r, inAt(0) + layoutOf((inType(0) as TableType).row).size, size);
+        return lowerAll(r, inAt(0) + inLayout(0).row!.size, size);
       case 'element': {
         const s = inAt(0);
         if ((inType(0) as Type).kind === 'Dict') {
@@ -463,7 +472,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     const req = inReq;
     const lay = inLayout;
     if (isTableIR(n)) return updateTable(n, c);
-    const l = layoutOf(cellType[c] as Type);
+    const l = cellLayout[c]!;
     switch (n.kind) {
       case 'I32':
       case 'I64':
@@ -663,12 +672,12 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       case 'TableCollect': {
         // {rows: Array[row], global}: the table's bits in the same order, under two more.
-        const row = layoutOf((inType(0) as TableType).row).size;
+        const row = inLayout(0).row!.size;
         const rows = lowerAll(r + 2, at(0), row);
         return lowerAll(r + l.offsets![1]!, at(0) + row, l.size - l.offsets![1]!) || rows;
       }
       case 'TableGetGlobals':
-        return lowerAll(r, at(0) + layoutOf((inType(0) as TableType).row).size, l.size);
+        return lowerAll(r, at(0) + inLayout(0).row!.size, l.size);
       // Derivatives run only after the differentiation pass (issue 7) rewrites them: nothing is claimed.
       case 'Grad':
       case 'Gradient':
@@ -679,10 +688,10 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
 
   function updateTable(n: TableIR, c: number): boolean {
     const t = cellType[c] as TableType;
-    const [rowL, globalL] = [layoutOf(t.row), layoutOf(t.global)];
+    const [rowL, globalL] = [cellLayout[c]!.row!, cellLayout[c]!.global!];
     const [row, global] = [cellAt[c]!, cellAt[c]! + rowL.size];
     /** The global's bits of table input `i`. */
-    const globalOf = (i: number): number => inAt(i) + layoutOf((inType(i) as TableType).row).size;
+    const globalOf = (i: number): number => inAt(i) + inLayout(i).row!.size;
     switch (n.kind) {
       case 'TableRange':
         return false;
@@ -902,3 +911,4 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     },
   };
 }
+
