@@ -1087,6 +1087,16 @@ describe('§8 errors', () => {
     const ref = spanOf(r.ir, (n) => n.kind === 'ArrayRef');
     for (const e of r.errors) expect(e.span).toEqual(ref);
   });
+  test('a StreamAgg computes its whole stream, whatever its query reads (never missing, its elements raise)', async () => {
+    const zip = `(StreamZip 1 AssertSameLength (a b) (ToStream False ${lit('Array[Int32]', '[1,2]')}) (ToStream False ${lit('Array[Int32]', '[1]')}) (Ref a))`;
+    await expectError(`(StreamAgg x ${zip} (I32 7))`, 'InvalidArgument');
+    await expectError(`(StreamAgg x ${zip} (ApplyAggOp Count () ()))`, 'InvalidArgument');
+    // Each element a Sum over the rows that overflows; the query reads none.
+    await expectError(
+      '(TableAggregate (TableRange 10 None) (StreamAgg x (StreamMap i (ToStream False (Literal Array[Int32] "[1,2]")) (ApplyAggOp Sum () ((I64 5537119035785487646)))) (MakeStruct (v (NA String)))))',
+      'IntegerOverflow',
+    );
+  });
 });
 
 describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', () => {

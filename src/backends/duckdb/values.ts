@@ -1489,8 +1489,9 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const first = open();
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
       const q = aggregateQuery(em, ctx, first.from, undefined, em.typeOf(n), (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
-      // Aggregating a missing stream is missing.
-      return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), q);
+      // Aggregating a missing stream is missing. A StreamAgg computes its whole stream, whatever
+      // its query reads (semantics.md §1): checking one that may raise makes DuckDB compute it.
+      return cases(mayRaise(em, n.a) ? [[isNull(l), nullOf(em.typeOf(n))]] : whenMissing(em, [[n.a, l]], em.typeOf(n)), q);
   };
   return small(s) ? build(s) : em.share(s, build);
 }
