@@ -1097,6 +1097,12 @@ describe('§8 errors', () => {
       'IntegerOverflow',
     );
   });
+  test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
+    // DuckDB computed the stream (a derived table holding no column) once, before the rows.
+    const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;
+    const none = '(TableFilter (TableRange 3 None) (ApplyComparisonOp GT (GetField idx (Ref row)) (I32 5)))';
+    await expectValue(`(TableMapRows ${none} (InsertFields (Ref row) None (g (StreamAgg x ${stream} (ApplyAggOp TakeBy ((NA Int32)) ((NA Boolean) (NA String)))))))`, { rows: [], global: [] });
+  });
 });
 
 describe('what a CASE or coalesce does not reach is not evaluated, in SQL too', () => {

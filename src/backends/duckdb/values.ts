@@ -1476,8 +1476,38 @@ function substituteColumns(e: Expr, alias: string, f: (name: string) => Expr): E
   return go(e) as Expr;
 }
 
+/** The first node under `x` (a value, SQL or not) that `f` accepts; subqueries only with `deep`. */
+function findIn(x: unknown, f: (e: { readonly kind?: string }) => boolean, deep: boolean): Expr | undefined {
+  const stack: unknown[] = [x];
+  while (stack.length > 0) {
+    const y = stack.pop();
+    if (y === null || typeof y !== 'object') continue;
+    const e = y as { readonly kind?: string };
+    if (f(e)) return e as Expr;
+    if (e.kind === 'subquery' && !deep) continue;
+    for (const v of Object.values(y)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return undefined;
+}
+
+/**
+ * `e` tied to the current row (a column some variable in scope reads) when it reads no column
+ * and may raise: DuckDB computes an uncorrelated subquery once, before the rows, even where
+ * there are none (and so would raise where the interpreter evaluates nothing).
+ */
+function tiedToRow(e: Expr, scope: Scope): Expr {
+  // (A lambda's parameters are unqualified columns.)
+  const isColumn = (x: { readonly kind?: string }) => x.kind === 'column' && (x as { readonly table?: string }).table !== undefined;
+  if (findIn(e, (x) => x.kind === 'call' && (x as { readonly name?: string }).name === 'error', true) === undefined || findIn(e, isColumn, true) !== undefined) return e;
+  for (const v of scope.vars.values()) {
+    const c = findIn(v, isColumn, false);
+    if (c !== undefined) return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: c }] }, str('v')]);
+  }
+  return e;
+}
+
 function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, scope: Scope): Expr {
-  const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  const s = tiedToRow(em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a)), scope);
   // A small stream expression is repeated rather than shared: DuckDB fails to bind a column
   // correlated through two subquery levels, which sharing plus an AggExplode would need.
   const build = (l: Expr): Expr => {
