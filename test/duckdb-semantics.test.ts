@@ -1097,6 +1097,11 @@ describe('§8 errors', () => {
       'IntegerOverflow',
     );
   });
+  test('a fold over a stream empty once a closed If is folded is its zero: a filter on it keeps no row, and computes none', async () => {
+    const empty = '(If (GetField a (Literal Struct{a:Boolean} "{\\"a\\":false}")) (NA Stream[Boolean]) (ToStream False (ArraySort l r (ToStream False (Literal Array[Boolean] "[]")) (Ref l))))';
+    const rows = '(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (b (ArrayRef -1 (Literal Array[Float64] "[1.0]") (I32 5)))))';
+    await expectValue(`(TableFilter ${rows} (StreamFold acc a ${empty} (NA Boolean) (Die Boolean 0 (NA String))))`, { rows: [], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

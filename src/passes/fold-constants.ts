@@ -253,7 +253,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     let tables = isTableIR(node);
     // A loop over a stream empty by its form never runs its body: one that raises does not.
     const neverRuns = LOOP_BODY.get(node.kind);
-    const skipped = neverRuns !== undefined && lengthByForm(children(node)[0]!) === 0 ? neverRuns : -1;
+    const skipped = neverRuns !== undefined && lengthByForm(results[0]!.ir) === 0 ? neverRuns : -1;
     for (const [i, r] of results.entries()) {
       reads = Math.min(reads, r.reads);
       opaque ||= r.opaque;
