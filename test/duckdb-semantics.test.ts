@@ -1102,6 +1102,11 @@ describe('§8 errors', () => {
     const rows = '(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (b (ArrayRef -1 (Literal Array[Float64] "[1.0]") (I32 5)))))';
     await expectValue(`(TableFilter ${rows} (StreamFold acc a ${empty} (NA Boolean) (Die Boolean 0 (NA String))))`, { rows: [], global: [] });
   });
+  test('a fold whose body reads none of its bindings, over a stream with an element by its form, never raises its zero: a condition on it is known', async () => {
+    const zero = '(StreamAgg y (StreamTake (ToStream False (Literal Array[Int32] "[1]")) (I32 -1)) (False))';
+    // Known true, the If never reaches its other branch, and its query is not run ahead.
+    await expectValue(`(If (StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (True)) (NA Float64) (TableAggregate (TableRange 3 None) (Die Float64 1 (NA String))))`, null);
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

@@ -254,11 +254,14 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     // A loop over a stream empty by its form never runs its body: one that raises does not.
     const neverRuns = LOOP_BODY.get(node.kind);
     const skipped = neverRuns !== undefined && lengthByForm(results[0]!.ir) === 0 ? neverRuns : -1;
+    // A fold over a stream with an element by its form, whose body reads none of its bindings,
+    // never needs its zero (demand.ts): a zero that raises does not make it raise.
+    const unneededZero = node.kind === 'StreamFold' && results[2]!.reads > ctx.depth && (lengthByForm(results[0]!.ir) ?? 0) > 0;
     for (const [i, r] of results.entries()) {
       reads = Math.min(reads, r.reads);
       opaque ||= r.opaque;
       tables ||= r.tables;
-      stuck ||= r.state === 'stuck' && i !== skipped;
+      stuck ||= r.state === 'stuck' && i !== skipped && !(unneededZero && i === 1);
     }
     const ownerDepth = (scan: boolean): number => {
       const o = scan ? ctx.env.scanOwner : ctx.env.aggOwner;
@@ -326,7 +329,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     }
     // (One of a closed value that is not known, which raises: its global is closed too.)
     if (node.kind === 'TableParallelize' && results[0]!.state !== 'open' && !results[0]!.opaque && !results[0]!.tables) closedParallelize.add(ir);
-    const shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
+    let shadow = rebuild((r) => (r.state === 'known' && r.ir.kind !== 'NA' ? literalOf(r) : r.shadow));
+    if (unneededZero) {
+      const [a, , body] = children(shadow);
+      shadow = withChildren(shadow, [a!, { kind: 'NA', type: types.get(node.zero) as Type }, body!]);
+    }
     const base = { ir, shadow, type, reads, opaque, tables };
     if (tables && !isTableIR(node) && reads >= ctx.depth && ctx.depth > 0 && type !== undefined && 'kind' in type) hoisted.add(ir);
     // A let whose body is known to raise is known to raise: not hoisted (semantics.md §7).
