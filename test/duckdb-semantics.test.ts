@@ -1107,6 +1107,12 @@ describe('§8 errors', () => {
     // Known true, the If never reaches its other branch, and its query is not run ahead.
     await expectValue(`(If (StreamFold acc x (ToStream False (Literal Array[Int32] "[1,2]")) ${zero} (True)) (NA Float64) (TableAggregate (TableRange 3 None) (Die Float64 1 (NA String))))`, null);
   });
+  test('an InsertFields that replaces every field of a struct that raises (never missing) raises', async () => {
+    // Only the struct's presence is read; DuckDB dropped the unread column of a derived table.
+    const old = '(InsertFields (ArrayRef 1 (Literal Array[Struct{global:Array[Float32]}] "[]") (I32 1)) None)';
+    const rows = '(TableAggregate (TableRange 0 3) (ApplyAggOp Collect () ((NA Struct{f:Boolean}))))';
+    await expectError(`(TableMapRows (TableParallelize None (InsertFields ${old} ("rows" "global") (global (NA Struct{value:Array[Float64]})) (rows ${rows}))) (NA Struct{f:Boolean}))`, 'ArrayIndexOutOfBounds');
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

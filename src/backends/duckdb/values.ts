@@ -36,6 +36,14 @@ function whenMissing(em: EmitterApi, operands: readonly (readonly [IR, Expr])[],
   return maybe.length === 0 ? [] : [[or(maybe), nullOf(t)]];
 }
 
+/**
+ * `whenMissing` of a value of which nothing but its presence is read: one that may raise is
+ * checked although it is never missing, so DuckDB computes it (the interpreter evaluates it).
+ */
+function presence(em: EmitterApi, n: IR, e: Expr, t: Type): (readonly [Expr, Expr])[] {
+  return mayRaise(em, n) ? [[isNull(e), nullOf(t)]] : whenMissing(em, [[n, e]], t);
+}
+
 /** A CASE of `whens`, or `otherwise` when there is none. */
 const cases = (whens: readonly (readonly [Expr, Expr])[], otherwise: Expr): Expr => (whens.length === 0 ? otherwise : caseWhen(whens, otherwise));
 const subquery = (q: Query): Expr => ({ kind: 'subquery', query: q });
@@ -242,8 +250,9 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         return vstruct(rt.fields.map((f) => [f.name, news.get(f.name) ?? s.fields.find((x) => x[0] === f.name)![1]] as const));
       };
       if (old.kind === 'vstruct') return build(old);
-      // A missing struct stays missing.
-      return em.share(old, (o) => cases(whenMissing(em, [[n.old, o]], rt), em.toExpr(build(o), rt)));
+      // A missing struct stays missing. (Only its presence read, one that may raise is checked.)
+      const replaced = n.kind === 'SelectFields' ? n.fields.length === 0 : rt.fields.every((f) => n.fields.some((x) => x.name === f.name));
+      return em.share(old, (o) => cases(replaced ? presence(em, n.old, o, rt) : whenMissing(em, [[n.old, o]], rt), em.toExpr(build(o), rt)));
     }
     case 'GetField':
       return em.getField(val(n.o), em.typeOf(n.o), n.name);
@@ -1520,8 +1529,8 @@ function streamAgg(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamAgg' }>, s
       const ctx: AggCtx = { vars: first.vars, filters: [], order: first.order, window: false, reopen: open };
       const q = aggregateQuery(em, ctx, first.from, undefined, em.typeOf(n), (c) => em.toExpr(compileValue(em, n.query, { ...scope, agg: c, closed: false }), em.typeOf(n)));
       // Aggregating a missing stream is missing. A StreamAgg computes its whole stream, whatever
-      // its query reads (semantics.md §1): checking one that may raise makes DuckDB compute it.
-      return cases(mayRaise(em, n.a) ? [[isNull(l), nullOf(em.typeOf(n))]] : whenMissing(em, [[n.a, l]], em.typeOf(n)), q);
+      // its query reads (semantics.md §1).
+      return cases(presence(em, n.a, l, em.typeOf(n)), q);
   };
   return small(s) ? build(s) : em.share(s, build);
 }
