@@ -1113,6 +1113,12 @@ describe('§8 errors', () => {
     const rows = '(TableAggregate (TableRange 0 3) (ApplyAggOp Collect () ((NA Struct{f:Boolean}))))';
     await expectError(`(TableMapRows (TableParallelize None (InsertFields ${old} ("rows" "global") (global (NA Struct{value:Array[Float64]})) (rows ${rows}))) (NA Struct{f:Boolean}))`, 'ArrayIndexOutOfBounds');
   });
+  test('a filter on a closed predicate that raises, over a join with no row, raises nothing', async () => {
+    // Tied to one side's order column only, DuckDB pushed it below the join, onto that side's row.
+    const right = '(TableKeyBy (idx) False (TableParallelize None (Literal Struct{rows:Array[Struct{idx:Int32}],global:Struct{}} "{\\"rows\\":[{\\"idx\\":100}],\\"global\\":{}}")))';
+    const pred = '(StreamFold acc x (ToStream False (Literal Array[Boolean] "[false,false]")) (NA Boolean) (Die Boolean 0 (NA String)))';
+    await expectValue(`(TableFilter (TableJoin inner 1 (TableRange 5 None) ${right}) ${pred})`, { rows: [], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

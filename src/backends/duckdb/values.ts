@@ -1228,15 +1228,18 @@ function localAliases(order: readonly OrderItem[]): Set<string> {
  * the rows without changing it.
  */
 function anchored(e: Expr, order: readonly OrderItem[], fallback?: Expr): Expr {
-  // The last order column tells rows apart (an ordinality, a range index): a column DuckDB
-  // knows to be constant (a key of NULLs) would fold away with `e`.
-  const byOrder = [...order].reverse().find((o) => !isLiteral(o.expr))?.expr;
-  const anchor = byOrder ?? fallback;
+  // The order columns tell rows apart (an ordinality, a range index): a column DuckDB knows to
+  // be constant (a key of NULLs) would fold away with `e`. All of them: over a join, they come
+  // from both sides, and a filter reading one side's only is pushed below the join, onto rows
+  // the join drops.
+  const byOrder = order.filter((o) => !isLiteral(o.expr)).map((o) => o.expr);
+  const anchors = byOrder.length > 0 ? byOrder : fallback === undefined ? [] : [fallback];
   const local = localAliases(order);
-  if (byOrder === undefined && fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);
-  if (anchor === undefined || readsColumn(e, local)) return e;
-  // The anchor column sits beside `e` in a struct that is taken apart again: `e` appears once.
-  return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: anchor }] }, str('v')]);
+  if (byOrder.length === 0 && fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);
+  if (anchors.length === 0 || readsColumn(e, local)) return e;
+  // The anchor columns sit beside `e` in a struct that is taken apart again: `e` appears once.
+  const fields = [{ name: 'v', value: e }, ...anchors.map((a, i) => ({ name: i === 0 ? 'a' : `a${i}`, value: a }))];
+  return call('struct_extract', [{ kind: 'struct', fields }, str('v')]);
 }
 
 /**
