@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { withDuck } from './util.js';
+import { runCli, withDuck } from './util.js';
 import { describeSources } from '../src/backends/duckdb/run.js';
 import { interpret } from '../src/backends/interpret/index.js';
 import { parquetRequiredness, prepareSources, type ParquetElement } from '../src/backends/interpret/read.js';
@@ -67,6 +67,18 @@ describe('requiredness of TableRead', () => {
   test('a declared type takes each field by name, and a declared global is missing', async () => {
     const type = 'Table{global:Struct{g:Int32},key:[a],row:Struct{m:Dict[String,Int32],a:Int64,l:Set[Int32]}}';
     expect(await marked(read(duck('t'), type))).toBe('Table{global:+Struct{g:Int32},key:[a],row:+Struct{m:Dict[+String,Int32],a:+Int64,l:+Set[Int32]}}');
+  });
+
+  test('irc compile --emit typed --db marks what the table says (a Parquet file without --db)', async () => {
+    const type = 'Table{global:Struct{},key:[],row:Struct{a:Int32,b:String}}';
+    const r = await runCli(['compile', '-', '--emit', 'typed', '--db', db], read(duck('t'), type));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('; Table{global:+Struct{},key:[],row:+Struct{a:+Int32,b:String}}');
+    // (DuckDB writes every Parquet column optional but a map's key.)
+    const pqType = 'Table{global:Struct{},key:[],row:Struct{a:Int32,m:Dict[String,Int32]}}';
+    const pq = await runCli(['compile', '-', '--emit', 'typed'], read({ name: 'ParquetReader', paths: [join(dir, 't.parquet')] }, pqType));
+    expect(pq.code).toBe(0);
+    expect(pq.stdout.split('\n')[0]).toBe('; Table{global:+Struct{},key:[],row:+Struct{a:Int32,m:Dict[+String,Int32]}}');
   });
 
   test('without what the source says, nothing is required', async () => {

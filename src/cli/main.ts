@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import { diagnostic, InternalError, UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { runJob, type RunOptions } from './run.js';
+import { runJob, sourceRequiredness, type RunOptions } from './run.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
@@ -103,7 +103,7 @@ function program(io: Io): Command {
     .description('type-check a program and print it at a stage of the pipeline')
     .argument('<file>', 'the .ir file, or - for standard input')
     .option('--emit <what>', 'ir: the checked IR; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
-    .option('--db <path>', 'with --emit sql: the DuckDB database whose tables TableRead names')
+    .option('--db <path>', 'with --emit sql or typed: the DuckDB database whose tables TableRead names')
     .action(async (file: string, opts: { emit: string; db?: string }) => {
       const { name, text } = readInput(file, io);
       if (opts.emit !== 'ir' && opts.emit !== 'typed' && opts.emit !== 'sql') {
@@ -121,7 +121,8 @@ function program(io: Io): Command {
         return;
       }
       // Each type marked with its requiredness: `+` where the value is never missing.
-      const req = analyzeRequiredness(checked.ir, checked.types);
+      // (A TableRead's columns are as its source declares them: NOT NULL, Parquet's required.)
+      const req = analyzeRequiredness(checked.ir, checked.types, await sourceRequiredness(checked.ir, opts.db));
       const annotate = (n: Parameters<typeof isTableIR>[0]) => {
         const t = checked.types.get(n);
         if (t === undefined) return undefined;

@@ -11,6 +11,7 @@ import { UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { forEachNode, nestingDepth } from '../ir/walk.js';
 import type { IR, Span } from '../ir/nodes.js';
 import { parse } from '../parse/index.js';
+import type { RequirednessOptions } from '../passes/requiredness.js';
 import { formatJson, formatTable } from './output.js';
 
 export interface RunOptions {
@@ -52,15 +53,26 @@ export async function runText(text: string, options: RunOptions, where: { inThre
 
 async function compileText(ir: IR, db: string | undefined): Promise<string> {
   if (!reads(ir)) return formatSql(compileProgram(ir));
+  return formatSql(compileProgram(ir, await withSources(ir, db)));
+}
+
+/** What the sources a program reads say of their columns: types, and which are never missing. */
+async function withSources(ir: IR, db: string | undefined): ReturnType<typeof describeSources> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(db ?? ':memory:', db === undefined ? {} : { access_mode: 'READ_ONLY' });
   const c = await instance.connect();
   try {
-    return formatSql(compileProgram(ir, await describeSources(c, ir)));
+    return await describeSources(c, ir);
   } finally {
     c.closeSync();
     instance.closeSync();
   }
+}
+
+/** `irc compile --emit typed`: the requiredness of the columns each `TableRead` reads (NOT NULL, Parquet's required). */
+export async function sourceRequiredness(ir: IR, db: string | undefined): Promise<RequirednessOptions> {
+  if (!reads(ir)) return {};
+  return { readerRequiredness: (await withSources(ir, db)).readerRequiredness };
 }
 
 function reads(ir: IR): boolean {
