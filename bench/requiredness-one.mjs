@@ -33,6 +33,25 @@ for (let i = 0; i < reps; i++) {
   cpu.push(c);
   required = r.isRequired(ir);
 }
+// The machine's own step: a Map keyed by node, set and read once per node, and the types read
+// (what any node-keyed side table costs), timed the same way. Its growth per 10x is what the
+// memory hierarchy adds to a linear pass once its tables outgrow the caches.
+const nodes = [];
+forEachNode(ir, (x) => {
+  nodes.push(x);
+});
+const mapRun = () => {
+  const m = new Map();
+  let k = 0;
+  for (const x of nodes) if (m.get(x) === undefined && info.types.get(x) !== undefined) m.set(x, k++);
+  return m.size;
+};
+for (let i = 0; i < (n <= 10_000 ? 5 : n <= 100_000 ? 1 : 0); i++) mapRun();
+const mapMs = [];
+for (let i = 0; i < reps; i++) {
+  globalThis.gc?.();
+  mapMs.push(time(mapRun)[0]);
+}
 let naiveMs = null;
 let naiveCpu = null;
 if (naive) {
@@ -43,6 +62,6 @@ if (naive) {
   });
 }
 console.log(JSON.stringify({
-  target: n, nodes: countNodes(ir), tables: tables.length, ms: Math.min(...ms), cpu: Math.min(...cpu), naiveMs, naiveCpu, required,
+  target: n, nodes: countNodes(ir), tables: tables.length, ms: Math.min(...ms), cpu: Math.min(...cpu), mapMs: Math.min(...mapMs), naiveMs, naiveCpu, required,
   rssMB: process.resourceUsage().maxRSS / 1024,
 }));

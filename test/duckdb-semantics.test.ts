@@ -1119,6 +1119,11 @@ describe('§8 errors', () => {
     const pred = '(StreamFold acc x (ToStream False (Literal Array[Boolean] "[false,false]")) (NA Boolean) (Die Boolean 0 (NA String)))';
     await expectValue(`(TableFilter (TableJoin inner 1 (TableRange 5 None) ${right}) ${pred})`, { rows: [], global: [] });
   });
+  test('a scan computes no per-row part for an AggArrayPerElement of arrays missing by their form (nothing per row)', async () => {
+    const rows = '(TableParallelize None (Literal Struct{rows:Array[Struct{elt:Int32}],global:Struct{}} "{\\"rows\\":[{\\"elt\\":1},{\\"elt\\":2}],\\"global\\":{}}"))';
+    const agg = '(AggFilter True (IsNA (Apply 0 mod () Int32 (I32 0) (I32 0))) (AggArrayPerElement i b True True (NA Array[Boolean]) (NA Int32) (I32 3)))';
+    await expectValue(`(TableMapRows ${rows} (MakeStruct (elt (GetField elt (Ref row))) (s ${agg})))`, { rows: [[1, [null, null, null]], [2, [null, null, null]]], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

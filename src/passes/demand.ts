@@ -267,6 +267,8 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
 
   /** Per owner, the AggFilters being walked whose condition is false or missing by its form. */
   const deadFilters = new Map<IR, number>();
+  /** Per owner, the AggArrayPerElements being walked whose arrays are missing by their form. */
+  const skipping = new Map<IR, number>();
   const entered = new Set<IR>();
   /** Needed aggregators per owner whose result depends on the order of the rows. */
   const orderedCount = new Map<IR, number>();
@@ -544,14 +546,17 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     } else if (AGGREGATORS.has(node.kind) && !foldsToMissing(node)) {
       const o = owner.get(node);
       if (o !== undefined) {
-        aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
         // (An AggArrayPerElement over arrays missing by their form skips every row.)
         const skipsRows = node.kind === 'AggArrayPerElement' && staticallyMissing(node.a);
+        // Neither it nor one inside it makes a scan compute the per-row parts around it: no
+        // backend computes anything of it per row.
+        if (!skipsRows && (skipping.get(o) ?? 0) === 0) aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
         if ((deadFilters.get(o) ?? 0) === 0 && !skipsRows) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
         // Nor do the aggregators inside it (with a length given, its body still runs).
         if (skipsRows) {
           deadFilters.set(o, (deadFilters.get(o) ?? 0) + 1);
+          skipping.set(o, (skipping.get(o) ?? 0) + 1);
           entered.add(node);
         }
       }
@@ -565,6 +570,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       if (entered.has(top.node)) {
         const o = owner.get(top.node)!;
         deadFilters.set(o, deadFilters.get(o)! - 1);
+        if (top.node.kind === 'AggArrayPerElement') skipping.set(o, skipping.get(o)! - 1);
       }
       continue;
     }
