@@ -16,7 +16,6 @@ SELECT CAST({'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE))
   FROM (
     SELECT
       CASE
-        WHEN "t12"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
         WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:5:integer modulo by zero') AS INTEGER)
         WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
         ELSE list_extract(list_transform(["t12"."idx" % CAST(3 AS INTEGER)], lambda "_v13": CASE WHEN "_v13" <> CAST(0 AS INTEGER) AND ("_v13" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v13" + CAST(3 AS INTEGER) ELSE "_v13" END), CAST(1 AS BIGINT))
@@ -24,7 +23,6 @@ SELECT CAST({'count': "a4"."a0", 'sum': coalesce("a4"."a1", CAST('0' AS DOUBLE))
       count(*) AS "a1"
     FROM "t2" AS "t12"
     GROUP BY CASE
-      WHEN "t12"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
       WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:5:integer modulo by zero') AS INTEGER)
       WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
       ELSE list_extract(list_transform(["t12"."idx" % CAST(3 AS INTEGER)], lambda "_v13": CASE WHEN "_v13" <> CAST(0 AS INTEGER) AND ("_v13" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v13" + CAST(3 AS INTEGER) ELSE "_v13" END), CAST(1 AS BIGINT))
@@ -80,7 +78,6 @@ FROM (
     last(CAST("t3"."idx" AS DOUBLE) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a9",
     last(signbit(CAST("t3"."idx" AS DOUBLE)) ORDER BY "t3"."idx" ASC NULLS LAST) FILTER (WHERE CAST("t3"."idx" AS DOUBLE) IS NOT NULL) AS "a10",
     count(*) FILTER (WHERE CASE
-      WHEN "t3"."idx" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
       WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:2:integer modulo by zero') AS INTEGER)
       WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
       ELSE list_extract(list_transform(["t3"."idx" % CAST(2 AS INTEGER)], lambda "_v6": CASE WHEN "_v6" <> CAST(0 AS INTEGER) AND ("_v6" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v6" + CAST(2 AS INTEGER) ELSE "_v6" END), CAST(1 AS BIGINT))

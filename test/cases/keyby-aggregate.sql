@@ -30,7 +30,6 @@ WITH
           "t6"."idx" AS "idx",
           "t6"."running" AS "running",
           CASE
-            WHEN "t6"."idx" IS NULL OR CAST(3 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
             WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
             WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
             ELSE list_extract(list_transform(["t6"."idx" % CAST(3 AS INTEGER)], lambda "_v7": CASE WHEN "_v7" <> CAST(0 AS INTEGER) AND ("_v7" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v7" + CAST(3 AS INTEGER) ELSE "_v7" END), CAST(1 AS BIGINT))

@@ -1,6 +1,5 @@
 SELECT CAST((
   SELECT {'squares': list_transform("_v1", lambda "_x2": "_x2" * "_x2"), 'evens': list_filter("_v1", lambda "_x3": CASE
-    WHEN "_x3" IS NULL OR CAST(2 AS INTEGER) IS NULL THEN CAST(NULL AS INTEGER)
     WHEN CAST(2 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
     WHEN CAST(2 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
     ELSE list_extract(list_transform(["_x3" % CAST(2 AS INTEGER)], lambda "_v4": CASE WHEN "_v4" <> CAST(0 AS INTEGER) AND ("_v4" < CAST(0 AS INTEGER)) <> (CAST(2 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v4" + CAST(2 AS INTEGER) ELSE "_v4" END), CAST(1 AS BIGINT))

@@ -9,7 +9,7 @@ import type { Type } from '../../ir/types.js';
 import { binary, call, cast, scalarType, type Expr } from './sql.js';
 import { repType } from './types.js';
 import type { EmitterApi } from './emit.js';
-import { castValue, floorMod } from './values.js';
+import { castValue, floorMod, whenMissing } from './values.js';
 
 const dbl = (v: number): Expr => ({ kind: 'number', type: 'DOUBLE', value: v });
 const NAN = dbl(NaN);
@@ -97,7 +97,7 @@ export function applyFunction(em: EmitterApi, n: Extract<ValueIR, { kind: 'Apply
     case 'max': {
       // By the total order, missing if either is, the first on ties.
       const better = fn === 'min' ? '<' : '>';
-      return em.shareAll([x, args[1]!], ([a, b]) => caseWhen([[binary('OR', isNull(a!), isNull(b!)), { kind: 'null', type: out }], [binary(better, b!, a!), b!]], a!));
+      return em.shareAll([x, args[1]!], ([a, b]) => caseWhen([...whenMissing(em, [[n.args[0]!, a!], [n.args[1]!, b!]], em.typeOf(n)), [binary(better, b!, a!), b!]], a!));
     }
     case 'mod':
       if (t.kind === 'Int32' || t.kind === 'Int64') return floorMod(em, n, x, args[1]!, t);

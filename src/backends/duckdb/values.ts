@@ -31,7 +31,7 @@ const lambda = (params: readonly string[], body: Expr): Expr => ({ kind: 'lambda
  * The WHEN of a strict operation's missing operands (each an IR node and its SQL): none for
  * operands never missing (passes/requiredness.ts), so the check is left out.
  */
-function whenMissing(em: EmitterApi, operands: readonly (readonly [IR, Expr])[], t: Type): (readonly [Expr, Expr])[] {
+export function whenMissing(em: EmitterApi, operands: readonly (readonly [IR, Expr])[], t: Type): (readonly [Expr, Expr])[] {
   const maybe = operands.filter(([n]) => !em.required(n)).map(([, e]) => isNull(e));
   return maybe.length === 0 ? [] : [[or(maybe), nullOf(t)]];
 }
@@ -152,7 +152,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         } else {
           // Too large to repeat: bind it once, and finish the chain inside.
           const rest = ex(cur.else);
-          const tail = em.share(c, (x) => caseWhen([[x, a], [isNull(x), nullOf(t())]], rest));
+          const cond = cur.cond;
+          const tail = em.share(c, (x) => caseWhen([[x, a], ...whenMissing(em, [[cond, x]], t())], rest));
           return whens.length === 0 ? tail : caseWhen(whens, tail);
         }
         cur = cur.else;
@@ -171,7 +172,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         x,
         (v) =>
           caseWhen(
-            [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), [isNull(v), nullOf(t())]],
+            [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), ...whenMissing(em, [[n.x, v]], t())],
             ex(n.default),
           ),
       );
@@ -453,7 +454,8 @@ export function castValue(em: EmitterApi, n: IR, x: Expr, from: Type, to: Type):
       const d = from.kind === 'Float32' ? cast(v, scalarType('DOUBLE')) : v;
       return caseWhen(
         [
-          [isNull(v), nullOf(to)],
+          // (`n`'s operand is its first child: a Cast's, a toInt32's.)
+          ...whenMissing(em, [[children(n)[0]!, v]], to),
           [binary('AND', binary(loInclusive ? '>=' : '>', d, dbl(lo)), binary('<', d, dbl(hi))), cast(call('trunc', [d]), repType(to))],
         ],
         em.raise(n, 'CastOutOfRange', binary('||', str(`cannot cast to ${to.kind}: `), cast(v, scalarType('VARCHAR'))), to),
@@ -517,7 +519,7 @@ export function floorDivide(em: EmitterApi, n: IR, l: Expr, r: Expr, t: Type): E
     const adjust = binary('AND', binary('<>', binary('%', a!, b!), zero(t)), binary('<>', binary('<', a!, zero(t)), binary('<', b!, zero(t))));
     return caseWhen(
       [
-        [binary('OR', isNull(a!), isNull(b!)), nullOf(t)],
+        ...whenMissing(em, [[children(n)[0]!, a!], [children(n)[1]!, b!]], t),
         [binary('=', b!, zero(t)), em.raise(n, 'DivisionByZero', 'integer division by zero', t)],
       ],
       binary('-', q, cast(adjust, repType(t))),
@@ -530,7 +532,7 @@ export function floorMod(em: EmitterApi, n: IR, l: Expr, r: Expr, t: Type): Expr
   return em.shareAll([l, r], ([a, b]) =>
     caseWhen(
       [
-        [binary('OR', isNull(a!), isNull(b!)), nullOf(t)],
+        ...whenMissing(em, [[children(n)[0]!, a!], [children(n)[1]!, b!]], t),
         [binary('=', b!, zero(t)), em.raise(n, 'DivisionByZero', 'integer modulo by zero', t)],
         [binary('=', b!, t.kind === 'Int32' ? i32(-1) : big(-1n)), zero(t)],
       ],
@@ -1156,7 +1158,7 @@ function toDict(em: EmitterApi, n: IR, a: Expr): Expr {
         columns: [{ expr: call('list', [{ kind: 'struct', fields: [{ name: 'key', value: col('k', g) }, { name: 'value', value: col('v', g) }] }], { orderBy: [{ expr: col('k', g), desc: false, nulls: 'LAST' }] }) }],
         from: { kind: 'subqueryFrom', query: grouped, alias: { name: g } },
       };
-      return caseWhen([[isNull(l), nullOf(dt)]], call('coalesce', [cast(subquery(entries), repType(dt)), emptyList(dt)]));
+      return cases(whenMissing(em, [[(n as Extract<ValueIR, { kind: 'ToDict' }>).a, l]], dt), call('coalesce', [cast(subquery(entries), repType(dt)), emptyList(dt)]));
     },
   );
 }
