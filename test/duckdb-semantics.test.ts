@@ -1790,6 +1790,9 @@ describe('requiredness in the SQL (passes/requiredness.ts)', () => {
     expect(sql(true).length).toBeLessThan(sql(false).length);
     await expectValue(program, { rows: [[0, 0, []], [1, 2, [0]]], global: [] });
   });
+  test('a Switch with no case on an index never missing is its default (no CASE without a WHEN)', async () => {
+    await expectValue('(TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (s (Switch (GetField idx (Ref row)) (I32 5)))))', { rows: [[0, 5], [1, 5]], global: [] });
+  });
   test('a value that may be missing keeps its check', () => {
     const ir = parse('(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (y (ArrayRef -1 (MakeArray Array[Int32] (I32 1) (I32 2)) (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 1)) (NA Int32) (I32 0))))))');
     expect(compileProgram(ir).main).toMatch(/IS NULL/);

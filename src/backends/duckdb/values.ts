@@ -171,7 +171,7 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       return em.share(
         x,
         (v) =>
-          caseWhen(
+          cases(
             [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), ...whenMissing(em, [[n.x, v]], t())],
             ex(n.default),
           ),
