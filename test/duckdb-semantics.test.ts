@@ -1792,6 +1792,9 @@ describe('requiredness in the SQL (passes/requiredness.ts)', () => {
   });
   test('a Switch with no case on an index never missing is its default (no CASE without a WHEN)', async () => {
     await expectValue('(TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (s (Switch (GetField idx (Ref row)) (I32 5)))))', { rows: [[0, 5], [1, 5]], global: [] });
+    // Its index is still computed, and raises.
+    const global = '(GetField a (TableGetGlobals (TableParallelize None (Literal Struct{rows:Array[Struct{x:Int64}],global:Struct{a:Int32}} "{\\"rows\\":[],\\"global\\":{\\"a\\":1}}"))))';
+    await expectError(`(Switch (TableAggregate (TableRange 2 None) (Apply 1 toInt32 () Int32 (ApplyBinaryPrimOp FloatingPointDivide (I32 7) (I32 0)))) ${global})`, 'CastOutOfRange');
   });
   test('a value that may be missing keeps its check', () => {
     const ir = parse('(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (y (ArrayRef -1 (MakeArray Array[Int32] (I32 1) (I32 2)) (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 1)) (NA Int32) (I32 0))))))');

@@ -172,7 +172,8 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
         x,
         (v) =>
           cases(
-            [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), ...whenMissing(em, [[n.x, v]], t())],
+            // (With no case, only the index's presence is read.)
+            [...n.cases.map((c, i) => [binary('=', v, i32(i)), ex(c)] as const), ...(n.cases.length === 0 ? presence(em, n.x, v, t()) : whenMissing(em, [[n.x, v]], t()))],
             ex(n.default),
           ),
       );
