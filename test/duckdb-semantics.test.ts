@@ -1790,6 +1790,14 @@ describe('requiredness in the SQL (passes/requiredness.ts)', () => {
     expect(sql(true).length).toBeLessThan(sql(false).length);
     await expectValue(program, { rows: [[0, 0, []], [1, 2, [0]]], global: [] });
   });
+  test('an integer Product of an operand never missing keeps no NULL filter; one that may be missing does', async () => {
+    const req = '(TableAggregate (TableRange 5 1) (ApplyAggOp Product () ((Cast Int64 (ApplyBinaryPrimOp Add (GetField idx (Ref row)) (I32 1))))))';
+    const opt = '(TableAggregate (TableRange 5 1) (ApplyAggOp Product () ((If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 0)) (NA Int64) (Cast Int64 (GetField idx (Ref row)))))))';
+    expect(compileProgram(parse(req)).main).not.toMatch(/IS NOT NULL/);
+    expect(compileProgram(parse(opt)).main).toMatch(/IS NOT NULL/);
+    await expectValue(req, 120n);
+    await expectValue(opt, 24n);
+  });
   test('a Switch with no case on an index never missing is its default (no CASE without a WHEN)', async () => {
     await expectValue('(TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (s (Switch (GetField idx (Ref row)) (I32 5)))))', { rows: [[0, 5], [1, 5]], global: [] });
     // Its index is still computed, and raises.

@@ -1325,7 +1325,9 @@ function aggregator(em: EmitterApi, n: IR, op: AggOp, inits: readonly Expr[], se
       // outermost cast (a scan's is made where its value is read).
       const huge = (v: string): Expr => cast(str(v), scalarType('HUGEINT'));
       const zeros = agg('count', [{ kind: 'star' }], { extraFilter: binary('=', x, big(0n)) });
-      const list = agg('list', [cast(x, scalarType('HUGEINT'))], { extraFilter: notNull(x) });
+      // (`list` keeps NULLs: a missing operand is left out, unless it is never missing.)
+      const arg = (n as Extract<IR, { kind: 'ApplyAggOp' | 'ApplyScanOp' }>).seqArgs[0];
+      const list = agg('list', [cast(x, scalarType('HUGEINT'))], arg !== undefined && em.required(arg) ? {} : { extraFilter: notNull(x) });
       const step = caseWhen([[binary('>', call('abs', [col('_a')]), huge('9223372036854775808')), col('_a')]], binary('*', col('_a'), col('_b')));
       const prod = call('list_reduce', [list, lambda(['_a', '_b'], step), huge('1')]);
       return int64Result(em, n, caseWhen([[binary('>', zeros, big(0n)), huge('0')]], call('coalesce', [prod, huge('1')])));
