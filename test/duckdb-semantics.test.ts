@@ -1124,6 +1124,10 @@ describe('§8 errors', () => {
     const agg = '(AggFilter True (IsNA (Apply 0 mod () Int32 (I32 0) (I32 0))) (AggArrayPerElement i b True True (NA Array[Boolean]) (NA Int32) (I32 3)))';
     await expectValue(`(TableMapRows ${rows} (MakeStruct (elt (GetField elt (Ref row))) (s ${agg})))`, { rows: [[1, [null, null, null]], [2, [null, null, null]]], global: [] });
   });
+  test('a global with no field is {} (closed): a filter comparing it with a closed value keeps all rows or none, and computes none', async () => {
+    const rows = '(TableMapRows (TableRange 3 None) (ArrayRef 17 (Literal Array[Struct{idx:Int32}] "[]") (I32 5)))';
+    await expectValue(`(TableFilter ${rows} (ApplyComparisonOp LT (Ref global) (StreamAgg x (StreamRange 17 True (I32 -1) (I32 -2) (I32 1)) (Literal Struct{} "{}"))))`, { rows: [], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

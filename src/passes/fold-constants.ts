@@ -236,6 +236,12 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   return { ir: out.ir, raises, raisesWhole, hoisted, pendingRaises };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
+    // A row or global with no field is `{}`: never missing (semantics.md §7), nothing in it.
+    const rowType = node.kind === 'Ref' && ctx.env.eval.get(node.name)?.row ? types.get(node) : undefined;
+    if (rowType !== undefined && 'kind' in rowType && rowType.kind === 'Struct' && rowType.fields.length === 0) {
+      const shadow: IR = { kind: 'Literal', type: rowType, value: [], ...(node.span ? { span: node.span } : {}) };
+      return { ir: node, shadow, type: rowType, reads: Infinity, opaque: false, tables: false, state: 'known', value: [] };
+    }
     if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
       const bound = (node.kind === 'Ref' ? ctx.env.eval : ctx.env.rel).get(node.name)?.value;
       const known = bound === undefined ? undefined : knownScalars.get(bound);
