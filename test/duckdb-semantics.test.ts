@@ -386,6 +386,15 @@ describe('§2 integer overflow is IntegerOverflow', () => {
 
 // ---- §3 floats --------------------------------------------------------------------------------
 
+describe('§2 integer overflow in a comparison with a constant', () => {
+  test('DuckDB would move the constants across (x + c1 <= c2 to x <= c2 - c1) and never overflow', async () => {
+    for (const [op, c] of [['Add', '2147483646'], ['Subtract', '-2147483647'], ['Multiply', '1073741824']] as const) {
+      await expectError(`(TableFilter (TableRange 3 None) (ApplyComparisonOp LTEQ (ApplyBinaryPrimOp ${op} (GetField idx (Ref row)) (I32 ${c})) (I32 2147483647)))`, 'IntegerOverflow');
+    }
+    await expectError('(TableAggregate (TableRange 3 None) (ApplyComparisonOp GT (I64 9223372036854775807) (ApplyBinaryPrimOp Add (ApplyAggOp Count () ()) (I64 9223372036854775807))))', 'IntegerOverflow');
+  });
+});
+
 describe('§2 a scan\'s Sum or Product is range-checked where its value is read', () => {
   test('rows whose value no branch reads raise nothing', async () => {
     const rows = { rows: [[0, null, null], [1, null, null], [2, null, null]], global: [] };
@@ -1127,6 +1136,8 @@ describe('§8 errors', () => {
   test('a global with no field is {} (closed): a filter comparing it with a closed value keeps all rows or none, and computes none', async () => {
     const rows = '(TableMapRows (TableRange 3 None) (ArrayRef 17 (Literal Array[Struct{idx:Int32}] "[]") (I32 5)))';
     await expectValue(`(TableFilter ${rows} (ApplyComparisonOp LT (Ref global) (StreamAgg x (StreamRange 17 True (I32 -1) (I32 -2) (I32 1)) (Literal Struct{} "{}"))))`, { rows: [], global: [] });
+    // An aggregation whose query is the global becomes {}, not a read of `global` outside it.
+    await expectValue('(If (GetField x (TableAggregate (TableRange 0 None) (Literal Struct{x:Boolean} "{\\"x\\":false}"))) (Literal Struct{} "{}") (TableAggregate (TableRange 0 None) (Ref global)))', []);
   });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.

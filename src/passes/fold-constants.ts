@@ -240,7 +240,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     const rowType = node.kind === 'Ref' && ctx.env.eval.get(node.name)?.row ? types.get(node) : undefined;
     if (rowType !== undefined && 'kind' in rowType && rowType.kind === 'Struct' && rowType.fields.length === 0) {
       const shadow: IR = { kind: 'Literal', type: rowType, value: [], ...(node.span ? { span: node.span } : {}) };
-      return { ir: node, shadow, type: rowType, reads: Infinity, opaque: false, tables: false, state: 'known', value: [] };
+      // (Written in: a let or aggregation whose body it is becomes it, outside the binder.)
+      return { ir: shadow, shadow, type: rowType, reads: Infinity, opaque: false, tables: false, state: 'known', value: [] };
     }
     if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
       const bound = (node.kind === 'Ref' ? ctx.env.eval : ctx.env.rel).get(node.name)?.value;

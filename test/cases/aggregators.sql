@@ -69,7 +69,7 @@ FROM (
     count(*) AS "a0",
     sum(CAST("t3"."idx" AS DOUBLE)) AS "a1",
     count(*) FILTER (WHERE CAST("t3"."idx" AS BIGINT) = CAST(0 AS BIGINT)) AS "a2",
-    list(CAST(CAST("t3"."idx" AS BIGINT) AS HUGEINT)) FILTER (WHERE CAST("t3"."idx" AS BIGINT) IS NOT NULL) AS "a3",
+    list(CAST(CAST("t3"."idx" AS BIGINT) AS HUGEINT)) AS "a3",
     min(CAST("t3"."idx" AS DOUBLE)) AS "a4",
     max(CAST("t3"."idx" AS DOUBLE)) AS "a5",
     list("t3"."idx" ORDER BY "t3"."idx" ASC NULLS LAST) AS "a6",

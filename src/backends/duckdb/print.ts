@@ -223,6 +223,7 @@ function pieces(n: SqlNode, ind: string): Piece[] {
     case 'unary':
       // `--` starts a comment, so a minus before a minus gets a space.
       if (n.op === 'NOT') return ['NOT ', at(n.operand, NOT)];
+      if (n.op === '+') return ['+', at(n.operand, NEG)];
       return [n.operand.kind === 'unary' && n.operand.op === '-' ? '- ' : '-', at(n.operand, NEG)];
     case 'binary': {
       const { prec, assoc } = PRECEDENCE[n.op];

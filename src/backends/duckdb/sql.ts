@@ -24,7 +24,7 @@ export type SqlType =
 // ---- expressions ------------------------------------------------------------------------------
 
 export type BinaryOp = 'OR' | 'AND' | '=' | '<>' | '<' | '<=' | '>' | '>=' | '||' | '&' | '|' | '<<' | '>>' | '+' | '-' | '*' | '/' | '//' | '%' | '^';
-export type UnaryOp = 'NOT' | '-';
+export type UnaryOp = 'NOT' | '-' | '+';
 
 export interface OrderItem {
   readonly expr: Expr;

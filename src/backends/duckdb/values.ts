@@ -215,8 +215,12 @@ export function compileValue(em: EmitterApi, n: ValueIR, scope: Scope): Val {
       break;
     }
     case 'ApplyComparisonOp': {
-      const l = ex(n.l);
-      const r = ex(n.r);
+      // DuckDB moves constants across a comparison (`x + c1 <= c2` to `x <= c2 - c1`), which
+      // drops the overflow check of the integer arithmetic: a unary plus keeps it in place.
+      const int = (e: IR): boolean => ['Int32', 'Int64'].includes(em.typeOf(e).kind);
+      const kept = (e: Expr): Expr => (e.kind === 'binary' && (e.op === '+' || e.op === '-' || e.op === '*') ? unary('+', e) : e);
+      const l = int(n.l) ? kept(ex(n.l)) : ex(n.l);
+      const r = int(n.r) ? kept(ex(n.r)) : ex(n.r);
       switch (n.op) {
         case 'EQ':
           return binary('=', l, r);
