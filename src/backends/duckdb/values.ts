@@ -1497,18 +1497,35 @@ function substituteColumns(e: Expr, alias: string, f: (name: string) => Expr): E
   return go(e) as Expr;
 }
 
-/** The first node under `x` (a value, SQL or not) that `f` accepts; subqueries only with `deep`. */
-function findIn(x: unknown, f: (e: { readonly kind?: string }) => boolean, deep: boolean): Expr | undefined {
-  const stack: unknown[] = [x];
+type Node = { readonly kind?: string };
+const isError = (x: Node): boolean => x.kind === 'call' && (x as { readonly name?: string }).name === 'error';
+// (A lambda's parameters are unqualified columns.)
+const isColumn = (x: Node): boolean => x.kind === 'column' && (x as { readonly table?: string }).table !== undefined;
+const finds = { error: new WeakMap<object, Expr | null>(), column: new WeakMap<object, Expr | null>(), outerColumn: new WeakMap<object, Expr | null>() };
+
+/**
+ * The first node under `x` (a value, SQL or not) that `f` accepts; in subqueries too with
+ * `deep`. Memoized per object, so asking of every enclosing expression stays linear.
+ */
+function findIn(x: object, memo: WeakMap<object, Expr | null>, f: (e: Node) => boolean, deep: boolean): Expr | undefined {
+  const kidsOf = (y: object): object[] => ((y as Node).kind === 'subquery' && !deep ? [] : Object.values(y).filter((v): v is object => v !== null && typeof v === 'object'));
+  const stack: [object, boolean][] = [[x, false]];
   while (stack.length > 0) {
-    const y = stack.pop();
-    if (y === null || typeof y !== 'object') continue;
-    const e = y as { readonly kind?: string };
-    if (f(e)) return e as Expr;
-    if (e.kind === 'subquery' && !deep) continue;
-    for (const v of Object.values(y)) if (v !== null && typeof v === 'object') stack.push(v);
+    const [y, done] = stack.pop()!;
+    if (memo.has(y)) continue;
+    if (f(y as Node)) {
+      memo.set(y, y as Expr);
+      continue;
+    }
+    const kids = kidsOf(y);
+    if (!done) {
+      stack.push([y, true]);
+      for (const k of kids) if (!memo.has(k)) stack.push([k, false]);
+      continue;
+    }
+    memo.set(y, kids.map((k) => memo.get(k)).find((r) => r !== null && r !== undefined) ?? null);
   }
-  return undefined;
+  return memo.get(x) ?? undefined;
 }
 
 /**
@@ -1517,11 +1534,11 @@ function findIn(x: unknown, f: (e: { readonly kind?: string }) => boolean, deep:
  * there are none (and so would raise where the interpreter evaluates nothing).
  */
 function tiedToRow(e: Expr, scope: Scope): Expr {
-  // (A lambda's parameters are unqualified columns.)
-  const isColumn = (x: { readonly kind?: string }) => x.kind === 'column' && (x as { readonly table?: string }).table !== undefined;
-  if (findIn(e, (x) => x.kind === 'call' && (x as { readonly name?: string }).name === 'error', true) === undefined || findIn(e, isColumn, true) !== undefined) return e;
-  for (const v of scope.vars.values()) {
-    const c = findIn(v, isColumn, false);
+  if (findIn(e, finds.error, isError, true) === undefined || findIn(e, finds.column, isColumn, true) !== undefined) return e;
+  // (A table's `row` first: most often the one.)
+  const row = scope.vars.get('row');
+  for (const v of row === undefined ? scope.vars.values() : [row, ...scope.vars.values()]) {
+    const c = findIn(v, finds.outerColumn, isColumn, false);
     if (c !== undefined) return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: c }] }, str('v')]);
   }
   return e;
