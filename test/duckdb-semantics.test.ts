@@ -1701,6 +1701,11 @@ describe('aggregations nested in AggGroupBy', () => {
 });
 
 describe('SQL shapes DuckDB 1.5.5 fails to bind are not emitted (programs the harness found)', () => {
+  test('an AggExplode\'s aggregates read in a lambda inside a subquery (a zip in a StreamAgg\'s shared stream) are bound outside it', async () => {
+    const zip = '(StreamZip 1 AssertSameLength (row k) (ToStream False (Literal Array[Array[Boolean]] "[[false,true],null]")) (StreamMap m (ToStream False (Literal Array[Int32] "[1,2,3]")) (NA Int64)) (ApplyAggOp PrevNonnull () ((False))))';
+    const agg = `(AggExplode e False (NA Stream[Float32]) (StreamAgg s ${zip} (ApplyAggOp PrevNonnull () ((Literal Struct{v:Int32} "{\\"v\\":-1}")))))`;
+    await expectError(`(TableKeyByAndAggregate None 50 (TableMapRows (TableKeyBy () True 3 (TableRange 1 None)) (NA Struct{})) ${agg} (NA Struct{agg:Int64}))`, 'InvalidArgument');
+  });
   test('a recursive CTE in a correlated subquery whose step holds an uncorrelated subquery', async () => {
     await expectValue("(StreamFold f y\n  (ToStream False\n    (Literal Array[Dict[Int32,Int32]] \"[[{\\\"key\\\":-2147483647,\\\"value\\\":42},{\\\"key\\\":1073741824,\\\"value\\\":1688635933}],[{\\\"key\\\":1073741824,\\\"value\\\":2147483647}],null]\"))\n  (NA Tuple[])\n  (StreamAgg ``\n    (StreamTake\n      (ToStream False (Literal Array[Tuple[Int32,Float32]] \"[[7,\\\"Infinity\\\"]]\"))\n      (I32 2147483646))\n    (ApplyAggOp PrevNonnull ()\n      ((GetField `(` (Literal Struct{table:Int32,`(`:Tuple[]} \"{\\\"table\\\":null,\\\"(\\\":[]}\"))))))", []);
   });

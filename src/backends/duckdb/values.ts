@@ -1453,7 +1453,7 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From, where: Expr | 
     // (Read once and in no lambda, which cannot hold a subquery: in place, no binding needed.)
     let reads = 0;
     substituteColumns(result, alias, (name) => (reads++, col(name, alias)));
-    return reads <= 1 && !holdsLambda(result) ? over(placed) : em.share(placed, over);
+    return reads <= 1 && !readInLambda(result, alias) ? over(placed) : em.share(placed, over);
   }
   if (!readsOuter(result, alias)) {
     // A range check on the result is made outside, where the value is read (so a branch
@@ -1783,6 +1783,19 @@ function aggGroupBy(em: EmitterApi, n: Extract<ValueIR, { kind: 'AggGroupBy' }>,
 }
 
 /** Whether `e` holds a lambda. */
+/** Whether a column of `alias` is read inside a lambda, at any depth (in a subquery too). */
+function readInLambda(e: Expr, alias: string): boolean {
+  const stack: [unknown, boolean][] = [[e, false]];
+  while (stack.length > 0) {
+    const [x, inLambda] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    const c = x as { readonly kind?: string; readonly table?: string };
+    if (inLambda && c.kind === 'column' && c.table === alias) return true;
+    for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push([v, inLambda || c.kind === 'lambda']);
+  }
+  return false;
+}
+
 function holdsLambda(e: Expr): boolean {
   let found = false;
   const go = (x: Expr): void => {
