@@ -1139,6 +1139,14 @@ describe('§8 errors', () => {
     // An aggregation whose query is the global becomes {}, not a read of `global` outside it.
     await expectValue('(If (GetField x (TableAggregate (TableRange 0 None) (Literal Struct{x:Boolean} "{\\"x\\":false}"))) (Literal Struct{} "{}") (TableAggregate (TableRange 0 None) (Ref global)))', []);
   });
+  test('a fold over a closed stream that raises, in a filter over a join with no row, raises nothing', async () => {
+    // The stream sat in a derived table holding no column, which DuckDB computed up front.
+    const right = '(TableKeyBy (c) False (TableMapRows (TableKeyBy () False (TableRange 5 1)) (InsertFields (Literal Struct{} "{}") None (c (I32 1180706210)))))';
+    const left = '(TableKeyBy (idx) False (TableParallelize None (Literal Struct{rows:Array[Struct{idx:Int32}],global:Struct{}} "{\\"rows\\":[{\\"idx\\":42}],\\"global\\":{}}")))';
+    const stream = '(StreamZip 1 ExtendNA (value) (ToStream False (Literal Array[Float64] "[1.5]")) (Die String 0 (NA String)))';
+    const pred = `(StreamFold a y ${stream} (NA Boolean) (StreamAgg z (StreamMap g (ToStream False (Literal Array[String] "[\\"x\\"]")) (NA Float32)) (ApplyAggOp Min () ((False)))))`;
+    await expectValue(`(TableFilter (TableJoin inner 1 ${left} ${right}) ${pred})`, { rows: [], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

@@ -978,7 +978,7 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
     const branch = readInBranch(n.body, n.accum);
     return range.reduce<Expr>((acc, i, k) => unrolledStep(em, acc, (av) => stepAt(av, i32(i)), branch && mayRaise(em, k === 0 ? n.zero : n.body)), zero);
   }
-  const s = em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a));
+  const s = tiedToRow(em.toExpr(compileValue(em, n.a, scope), em.typeOf(n.a)), scope);
   if (!scan) {
     // list_reduce's accumulator has the element type: directly when the types agree, or through
     // an exact widening of the elements (Int32 to Int64 or Float64).
