@@ -1147,6 +1147,11 @@ describe('§8 errors', () => {
     const pred = `(StreamFold a y ${stream} (NA Boolean) (StreamAgg z (StreamMap g (ToStream False (Literal Array[String] "[\\"x\\"]")) (NA Float32)) (ApplyAggOp Min () ((False)))))`;
     await expectValue(`(TableFilter (TableJoin inner 1 ${left} ${right}) ${pred})`, { rows: [], global: [] });
   });
+  test('a field of a SelectFields missing by its form makes a filter keep no row, and compute none', async () => {
+    const rows = '(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (x (ArrayRef -1 (Literal Array[Boolean] "[false]") (I32 1)))))';
+    const pred = '(GetField b (SelectFields (g b) (MakeStruct (b (NA Boolean)) (g (Die Int64 1 (NA String))))))';
+    await expectValue(`(TableFilter ${rows} ${pred})`, { rows: [], global: [] });
+  });
   test('a StreamAgg of a closed stream that raises, in the rows of a table with none, raises nothing', async () => {
     // DuckDB computed the stream (a derived table holding no column) once, before the rows.
     const stream = `(StreamFilter i (ToStream False ${lit('Array[Struct{a:String}]', '[{"a":"x"},{"a":"y"}]')}) (AggExplode j True (NA Stream[Int32]) (ArrayRef -1 ${lit('Array[Boolean]', '[true,true]')} (I32 2))))`;

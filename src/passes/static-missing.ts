@@ -123,6 +123,8 @@ export function fieldWrittenOut(x: IR, o: IR, present: (n: IR) => boolean = pres
     if (added !== undefined) return present(o.old) || staticallyMissing(added.value) ? added.value : undefined;
     return fieldWrittenOut(x, o.old, present);
   }
+  // A selected field is the old struct's (missing with it).
+  if (o.kind === 'SelectFields' && x.kind === 'GetField') return o.fields.includes(key as string) ? fieldWrittenOut(x, o.old, present) : undefined;
   if (o.kind === 'MakeTuple' && x.kind === 'GetTupleElement') {
     const i = o.indices.indexOf(key as number);
     return i < 0 ? undefined : o.values[i];
