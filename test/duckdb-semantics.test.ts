@@ -1836,6 +1836,10 @@ describe('requiredness in the SQL (passes/requiredness.ts)', () => {
     // Its index is still computed, and raises.
     const global = '(GetField a (TableGetGlobals (TableParallelize None (Literal Struct{rows:Array[Struct{x:Int64}],global:Struct{a:Int32}} "{\\"rows\\":[],\\"global\\":{\\"a\\":1}}"))))';
     await expectError(`(Switch (TableAggregate (TableRange 2 None) (Apply 1 toInt32 () Int32 (ApplyBinaryPrimOp FloatingPointDivide (I32 7) (I32 0)))) ${global})`, 'CastOutOfRange');
+    // An index that is a variable: its binding, needed, is computed and raises.
+    const fold = '(StreamFold v acc (ToStream False (Literal Array[String] "[\\"a\\"]")) (I32 1) (Apply -1 toInt32 () Int32 (F64 -1.7976931348623157e+308)))';
+    const rows = '(TableParallelize None (Switch (Ref g) (Literal Struct{rows:Array[Struct{idx:String}],global:Struct{}} "{\\"rows\\":[{\\"idx\\":\\"_\\"}],\\"global\\":{}}")))';
+    await expectError(`(Let eval g ${fold} (TableCount ${rows}))`, 'CastOutOfRange');
   });
   test('a value that may be missing keeps its check', () => {
     const ir = parse('(TableMapRows (TableRange 3 None) (InsertFields (Ref row) None (y (ArrayRef -1 (MakeArray Array[Int32] (I32 1) (I32 2)) (If (ApplyComparisonOp EQ (GetField idx (Ref row)) (I32 1)) (NA Int32) (I32 0))))))');

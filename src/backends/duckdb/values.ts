@@ -41,7 +41,8 @@ export function whenMissing(em: EmitterApi, operands: readonly (readonly [IR, Ex
  * checked although it is never missing, so DuckDB computes it (the interpreter evaluates it).
  */
 function presence(em: EmitterApi, n: IR, e: Expr, t: Type): (readonly [Expr, Expr])[] {
-  return mayRaise(em, n) ? [[isNull(e), nullOf(t)]] : whenMissing(em, [[n, e]], t);
+  // (A variable's binding may raise: a check is what reads it.)
+  return mayRaise(em, n) || n.kind === 'Ref' || n.kind === 'RelationalRef' ? [[isNull(e), nullOf(t)]] : whenMissing(em, [[n, e]], t);
 }
 
 /** A CASE of `whens`, or `otherwise` when there is none. */
