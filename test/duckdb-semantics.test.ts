@@ -1128,6 +1128,11 @@ describe('§8 errors', () => {
     const pred = '(StreamFold acc x (ToStream False (Literal Array[Boolean] "[false,false]")) (NA Boolean) (Die Boolean 0 (NA String)))';
     await expectValue(`(TableFilter (TableJoin inner 1 (TableRange 5 None) ${right}) ${pred})`, { rows: [], global: [] });
   });
+  test('a scan computes no AggLet value read only by an aggregator under an AggFilter missing by its form', async () => {
+    const zip = '(StreamZip 17 AssumeSameLength (a b) (ToStream False (Literal Array[Boolean] "[null]")) (ToStream False (Literal Array[Boolean] "[false,true]")) (NA Int64))';
+    const g = `(AggLet o True (StreamAgg s ${zip} (I32 7)) (AggFilter True (NA Boolean) (ApplyScanOp Max () ((Ref o)))))`;
+    await expectValue(`(TableMapRows (TableRange 2 None) (InsertFields (Ref row) None (g ${g})))`, { rows: [[0, null], [1, null]], global: [] });
+  });
   test('a scan computes no per-row part for an AggArrayPerElement of arrays missing by their form (nothing per row)', async () => {
     const rows = '(TableParallelize None (Literal Struct{rows:Array[Struct{elt:Int32}],global:Struct{}} "{\\"rows\\":[{\\"elt\\":1},{\\"elt\\":2}],\\"global\\":{}}"))';
     const agg = '(AggFilter True (IsNA (Apply 0 mod () Int32 (I32 0) (I32 0))) (AggArrayPerElement i b True True (NA Array[Boolean]) (NA Int32) (I32 3)))';

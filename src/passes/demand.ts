@@ -262,13 +262,9 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
   const values = new Map<IR, Demand>();
   const tables = new Map<IR, TableDemand>();
   const bound = new Map<IR, Map<string, Demand>>();
-  /** Needed aggregators seen per aggregation owner. */
-  const aggCount = new Map<IR, number>();
 
   /** Per owner, the AggFilters being walked whose condition is false or missing by its form. */
   const deadFilters = new Map<IR, number>();
-  /** Per owner, the AggArrayPerElements being walked whose arrays are missing by their form. */
-  const skipping = new Map<IR, number>();
   const entered = new Set<IR>();
   /** Needed aggregators per owner whose result depends on the order of the rows. */
   const orderedCount = new Map<IR, number>();
@@ -321,20 +317,19 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     readonly node: IR;
     readonly kids: readonly IR[];
     next: number;
-    /** Needed aggregators of this node's own aggregation seen before its body was walked. */
-    readonly aggsBefore: number;
-    /** Those of them rows can reach. */
+    /** Needed aggregators of this node's own aggregation that rows reach, seen before its body was walked. */
     readonly liveBefore: number;
   }
 
   /**
-   * Whether a needed aggregator is inside the body of an AggLet, AggFilter or AggExplode: one
-   * that rows reach (not under an AggFilter that passes none, an AggExplode of a missing array),
-   * or, in a scan, which computes every row's per-row parts (semantics.md §5), any.
+   * Whether a needed aggregator that rows reach is inside the body of an AggLet, AggFilter or
+   * AggExplode (not one under an AggFilter that passes none, an AggExplode of a missing array,
+   * an AggArrayPerElement of missing arrays): in a scan too, whose SQL guards each aggregate's
+   * arguments by its filter.
    */
   const innerAggregators = (node: Extract<IR, { isScan: boolean }>, frame: Frame): boolean => {
     const o = owner.get(node) ?? node;
-    return node.isScan ? (aggCount.get(o) ?? 0) > frame.aggsBefore : (liveCount.get(o) ?? 0) > frame.liveBefore;
+    return (liveCount.get(o) ?? 0) > frame.liveBefore;
   };
 
   // (NONE is null: never `??` a demand.)
@@ -523,7 +518,7 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
     // An Agg* node's body is its last child, walked first: the aggregators of its aggregation
     // counted after that and not before are the body's.
     const o = owner.get(node) ?? node;
-    stack.push({ node, kids, next: kids.length - 1, aggsBefore: aggCount.get(o) ?? 0, liveBefore: liveCount.get(o) ?? 0 });
+    stack.push({ node, kids, next: kids.length - 1, liveBefore: liveCount.get(o) ?? 0 });
   };
   const enterNode = (node: IR): void => {
     if (isTableIR(node)) return;
@@ -548,15 +543,11 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       if (o !== undefined) {
         // (An AggArrayPerElement over arrays missing by their form skips every row.)
         const skipsRows = node.kind === 'AggArrayPerElement' && staticallyMissing(node.a);
-        // Neither it nor one inside it makes a scan compute the per-row parts around it: no
-        // backend computes anything of it per row.
-        if (!skipsRows && (skipping.get(o) ?? 0) === 0) aggCount.set(o, (aggCount.get(o) ?? 0) + 1);
         if ((deadFilters.get(o) ?? 0) === 0 && !skipsRows) liveCount.set(o, (liveCount.get(o) ?? 0) + 1);
         if (orderSensitive(node)) orderedCount.set(o, (orderedCount.get(o) ?? 0) + 1);
         // Nor do the aggregators inside it (with a length given, its body still runs).
         if (skipsRows) {
           deadFilters.set(o, (deadFilters.get(o) ?? 0) + 1);
-          skipping.set(o, (skipping.get(o) ?? 0) + 1);
           entered.add(node);
         }
       }
@@ -570,7 +561,6 @@ export function analyzeDemand(root: IR, types: ReadonlyMap<IR, AnyType>): Demand
       if (entered.has(top.node)) {
         const o = owner.get(top.node)!;
         deadFilters.set(o, deadFilters.get(o)! - 1);
-        if (top.node.kind === 'AggArrayPerElement') skipping.set(o, skipping.get(o)! - 1);
       }
       continue;
     }
