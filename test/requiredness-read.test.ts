@@ -79,6 +79,13 @@ describe('requiredness of TableRead', () => {
     const pq = await runCli(['compile', '-', '--emit', 'typed'], read({ name: 'ParquetReader', paths: [join(dir, 't.parquet')] }, pqType));
     expect(pq.code).toBe(0);
     expect(pq.stdout.split('\n')[0]).toBe('; Table{global:+Struct{},key:[],row:+Struct{a:Int32,m:Dict[+String,Int32]}}');
+    // A database that does not exist is the user's error, for --emit sql too (opened read-only, never created).
+    for (const emit of ['typed', 'sql']) {
+      const bad = await runCli(['compile', '-', '--emit', emit, '--db', join(dir, 'none.duckdb')], read(duck('t'), type));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('error IRC9001: cannot open the DuckDB database');
+      expect(bad.stderr).not.toContain('internal error');
+    }
   });
 
   test('without what the source says, nothing is required', async () => {

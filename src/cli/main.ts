@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import { diagnostic, InternalError, UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { runJob, sourceRequiredness, type RunOptions } from './run.js';
+import { readRequiredness, runJob, type RunOptions } from './run.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { Source } from '../diagnostics/source.js';
 import { isTableIR } from '../ir/nodes.js';
@@ -122,7 +122,7 @@ function program(io: Io): Command {
       }
       // Each type marked with its requiredness: `+` where the value is never missing.
       // (A TableRead's columns are as its source declares them: NOT NULL, Parquet's required.)
-      const req = analyzeRequiredness(checked.ir, checked.types, await sourceRequiredness(checked.ir, opts.db));
+      const req = analyzeRequiredness(checked.ir, checked.types, await readRequiredness(checked.ir, opts.db));
       const annotate = (n: Parameters<typeof isTableIR>[0]) => {
         const t = checked.types.get(n);
         if (t === undefined) return undefined;

@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { interpret, RuntimeError, type RuntimeErrorClass } from '../backends/interpret/index.js';
-import { prepareSources } from '../backends/interpret/read.js';
+import { openForReading, prepareSources } from '../backends/interpret/read.js';
 import { performWrites, type Write } from '../backends/interpret/write.js';
 import { compileProgram, describeSources, formatSql, runDuckDB, sqlDepth } from '../backends/duckdb/index.js';
 import { UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -58,8 +58,7 @@ async function compileText(ir: IR, db: string | undefined): Promise<string> {
 
 /** What the sources a program reads say of their columns: types, and which are never missing. */
 async function withSources(ir: IR, db: string | undefined): ReturnType<typeof describeSources> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(db ?? ':memory:', db === undefined ? {} : { access_mode: 'READ_ONLY' });
+  const instance = await openForReading(db);
   const c = await instance.connect();
   try {
     return await describeSources(c, ir);
@@ -70,7 +69,7 @@ async function withSources(ir: IR, db: string | undefined): ReturnType<typeof de
 }
 
 /** `irc compile --emit typed`: the requiredness of the columns each `TableRead` reads (NOT NULL, Parquet's required). */
-export async function sourceRequiredness(ir: IR, db: string | undefined): Promise<RequirednessOptions> {
+export async function readRequiredness(ir: IR, db: string | undefined): Promise<RequirednessOptions> {
   if (!reads(ir)) return {};
   return { readerRequiredness: (await withSources(ir, db)).readerRequiredness };
 }

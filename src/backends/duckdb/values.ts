@@ -1245,7 +1245,11 @@ function anchored(e: Expr, order: readonly OrderItem[], fallback?: Expr): Expr {
   const local = localAliases(order);
   if (byOrder.length === 0 && fallback?.kind === 'column' && fallback.table !== undefined) local.add(fallback.table);
   if (anchors.length === 0 || readsColumn(e, local)) return e;
-  // The anchor columns sit beside `e` in a struct that is taken apart again: `e` appears once.
+  return tiedTo(e, anchors);
+}
+
+/** `e` reading `anchors` without changing: they sit beside it in a struct taken apart again (`e` appears once). */
+function tiedTo(e: Expr, anchors: readonly Expr[]): Expr {
   const fields = [{ name: 'v', value: e }, ...anchors.map((a, i) => ({ name: i === 0 ? 'a' : `a${i}`, value: a }))];
   return call('struct_extract', [{ kind: 'struct', fields }, str('v')]);
 }
@@ -1540,7 +1544,7 @@ function tiedToRow(e: Expr, scope: Scope): Expr {
   const row = scope.vars.get('row');
   for (const v of row === undefined ? scope.vars.values() : [row, ...scope.vars.values()]) {
     const c = findIn(v, finds.outerColumn, isColumn, false);
-    if (c !== undefined) return call('struct_extract', [{ kind: 'struct', fields: [{ name: 'v', value: e }, { name: 'a', value: c }] }, str('v')]);
+    if (c !== undefined) return tiedTo(e, [c]);
   }
   return e;
 }

@@ -117,6 +117,19 @@ function names(r: TableReader): readonly string[] {
   return r.name === 'DuckDBTableReader' ? [r.table] : r.paths;
 }
 
+/**
+ * The database `db` opened read-only (an in-memory one without it): one that cannot be opened
+ * is the user's diagnostic.
+ */
+export async function openForReading(db: string | undefined): Promise<DuckDBInstance> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  try {
+    return db === undefined ? await DuckDBInstance.create(':memory:') : await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+  } catch (e) {
+    throw new UserError([diagnostic('fileNotFound', null, `cannot open the DuckDB database ${JSON.stringify(db ?? ':memory:')}: ${duckMessage(e)}`)]);
+  }
+}
+
 /** DuckDB's message without the echoed SQL and caret that follow it. */
 function duckMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
@@ -348,16 +361,7 @@ export async function prepareSources(ir: IR, options: { db?: string } = {}): Pro
 
   const duckdb = await import('@duckdb/node-api');
   const Id = duckdb.DuckDBTypeId;
-  let instance: DuckDBInstance;
-  try {
-    instance =
-      options.db === undefined
-        ? await duckdb.DuckDBInstance.create(':memory:')
-        : await duckdb.DuckDBInstance.create(options.db, { access_mode: 'READ_ONLY' });
-  } catch (e) {
-    const d = diagnostic('fileNotFound', null, `cannot open the DuckDB database ${JSON.stringify(options.db ?? ':memory:')}: ${duckMessage(e)}`);
-    throw new UserError([d]);
-  }
+  const instance = await openForReading(options.db);
   let connection: DuckDBConnection | undefined;
   let open = true;
   const close = async (): Promise<void> => {
