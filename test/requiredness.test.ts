@@ -3,9 +3,11 @@
 // the API. Soundness on random programs is test/requiredness-sound.test.ts.
 
 import { describe, expect, test } from 'vitest';
+import { binary, i32, let_, makeArray, makeStruct, makeTuple, na, ref } from '../src/ir/build.js';
 import { allKinds } from '../src/ir/children.js';
 import type { Kind } from '../src/ir/nodes.js';
 import { printRequiredTableType, printRequiredType } from '../src/ir/print.js';
+import { TInt32 } from '../src/ir/types.js';
 import { forEachNode } from '../src/ir/walk.js';
 import { parse } from '../src/parse/index.js';
 import { prepare } from '../src/passes/prepare.js';
@@ -217,6 +219,23 @@ describe('requiredness: queries', () => {
     expect(r.requiredAt(t, ['row', { field: 'b' }])).toBe(false);
     expect(() => r.requiredAt(t, ['row', { field: 'a' }])).toThrow(/no step/);
     expect(r.table(t)).toEqual({ row: { required: true, fields: [{ required: true }, { required: false }] }, global: { required: true, fields: [] } });
+  });
+
+  test('a subtree shared by two places holds in both (its Ref reads both bindings)', () => {
+    // (x + 1) stands under a Let binding x to 1 and under one binding x to NA: one node object.
+    const shared = binary('Add', ref('x'), i32(1));
+    const inner = makeStruct([['s', shared]]);
+    const ir = makeTuple([let_([['x', i32(1)]], inner), let_([['x', na(TInt32)]], makeArray([inner]))]);
+    const info = typecheck(ir);
+    expect(info.diagnostics).toEqual([]);
+    const r = analyzeRequiredness(ir, info.types);
+    expect(r.isRequired(shared)).toBe(false);
+    expect(r.requiredAt(inner, [{ field: 's' }])).toBe(false);
+    expect(r.requiredAt(ir, [{ index: 0 }, { field: 's' }])).toBe(false);
+    // Apart, the first place alone proves it.
+    const alone = makeStruct([['s', binary('Add', ref('x'), i32(1))]]);
+    const one = let_([['x', i32(1)]], alone);
+    expect(analyzeRequiredness(one, typecheck(one).types).requiredAt(alone, [{ field: 's' }])).toBe(true);
   });
 
   test('the prepared program of a backend is analysed too', () => {

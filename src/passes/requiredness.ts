@@ -22,8 +22,9 @@
 // So the result is the greatest fixpoint: the most precise, and sound by induction over the
 // evaluation (a loop's accumulator starts as its zero, and each step keeps what the body keeps).
 //
-// Sharing rule: a node object reached more than once (a shared subtree) has one cell; a Ref in
-// it reads every binding it resolves to in any place, so its requiredness holds in each.
+// Sharing rule: a Ref node reached more than once (in a shared subtree) has one cell, reading
+// every binding it resolves to in any place; the nodes above it get a cell per place they are
+// reached, all reading that one Ref cell, so each holds in every place.
 
 import { InternalError } from '../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Bind, type BindSource, type Env } from '../ir/binds.js';
@@ -127,9 +128,15 @@ function layoutOf(t: Type): Layout {
   return l;
 }
 
+const tableLayouts = new WeakMap<TableType, Layout>();
+
 function tableLayout(t: TableType): Layout {
-  const [row, global] = [layoutOf(t.row), layoutOf(t.global)];
-  return { size: row.size + global.size, row, global };
+  let l = tableLayouts.get(t);
+  if (l === undefined) {
+    const [row, global] = [layoutOf(t.row), layoutOf(t.global)];
+    tableLayouts.set(t, (l = { size: row.size + global.size, row, global }));
+  }
+  return l;
 }
 
 // ---- the dependency graph -----------------------------------------------------------------------
@@ -150,6 +157,22 @@ const PASS_THROUGH: ReadonlyMap<string, number> = new Map([
   ['TableFilter', 0], ['TableKeyBy', 0], ['TableOrderBy', 0], ['TableHead', 0], ['TableTail', 0], ['TableDistinct', 0],
   ['TableRename', 0], ['RelationalLetTable', 1],
 ]);
+
+const EMPTY: readonly number[] = [];
+
+/** A growable column of 32-bit integers; `data` is replaced as it grows (read it afresh). */
+class Ints {
+  data = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+}
 
 const sameSource = (a: BindSource, b: BindSource): boolean => a.of === b.of && (a.of === 'int32' || a.child === (b as { readonly child: number }).child);
 
@@ -282,66 +305,82 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
 
   // ---- 1. the graph: one walk, binding names to cells as the type checker binds them to types ----
 
-  // Cells by number, in arrays (a million cells are a million numbers, not objects): where
-  // each one's bits start, its type, its node (none for a binding's cell), what it reads.
-  const cellAt: number[] = [];
+  // Cells by number, in columns (a million cells are a few typed arrays, not a million objects,
+  // and little garbage as they grow): where each one's bits start, its type and layout (looked
+  // up once per cell: the layouts of 10^4 distinct types make a slow WeakMap), its node (null
+  // for a binding's cell), what it reads. Columns few cells use are sparse.
+  const atCol = new Ints();
   const cellType: AnyType[] = [];
-  // (Looked up once per cell: the layouts of 10^4 distinct types make a slow WeakMap.)
   const cellLayout: Layout[] = [];
   const cellNode: (IR | null)[] = [];
   const cellBinding: (Binding | undefined)[] = [];
-  const cellPlan: unknown[] = [];
-  const firstInput: number[] = [];
-  const inputCount: number[] = [];
-  const inputIds: number[] = [];
+  const firstCol = new Ints();
+  const countCol = new Ints();
+  const idsCol = new Ints();
   /** Inputs added later: a fold's body to its accumulator, a shared Ref's other bindings. */
-  const moreInputs: (number[] | undefined)[] = [];
+  const moreInputs = new Map<number, number[]>();
   const cells = new Map<IR, number>();
-  /** A binder's binding cells, by bind. */
-  const bindings = new Map<IR, { readonly bind: Bind; readonly cell: number }[]>();
-  const queue: number[] = [];
-  const queued: number[] = [];
+  /**
+   * A loop's binding cells: bind, cell, bind, cell, ... (the body's cells are added to its
+   * accumulator's, once the body is done). Other binders' are kept while their children are
+   * resolved: a binding resolved again later (a shared node walked again) gets a second cell,
+   * which reads the same child, so nothing is lost (and no lookup per binder).
+   */
+  const loopBindings = new Map<IR, (Bind | number)[]>();
+  let lastBinder: IR | null = null;
+  let lastBindings: (Bind | number)[] = [];
 
-  const newCell = (node: IR | null, type: AnyType, inputs: readonly number[]): number => {
-    const c = cellAt.length;
+  /** A new cell reading `inputs` (or the one input `one`, when `inputs` is null). */
+  const newCell = (node: IR | null, type: AnyType, inputs: readonly number[] | null, one = -1): number => {
+    const c = atCol.length;
     const l = isTableType(type) ? tableLayout(type) : layoutOf(type);
-    cellAt.push(alloc(l.size));
+    atCol.push(alloc(l.size));
     cellType.push(type);
     cellLayout.push(l);
     cellNode.push(node);
     cellBinding.push(undefined);
-    cellPlan.push(undefined);
-    moreInputs.push(undefined);
-    firstInput.push(inputIds.length);
-    inputCount.push(inputs.length);
-    for (const i of inputs) inputIds.push(i);
-    // Seeded in post-order: a cell after the cells it reads (but a loop's body).
-    queued.push(1);
-    queue.push(c);
+    firstCol.push(idsCol.length);
+    if (inputs === null) {
+      countCol.push(1);
+      idsCol.push(one);
+    } else {
+      countCol.push(inputs.length);
+      for (let k = 0; k < inputs.length; k++) idsCol.push(inputs[k]!);
+    }
     return c;
   };
   const addInput = (c: number, i: number): void => {
-    const m = moreInputs[c];
-    if (m === undefined) moreInputs[c] = [i];
+    const m = moreInputs.get(c);
+    if (m === undefined) moreInputs.set(c, [i]);
     else if (!m.includes(i)) m.push(i);
   };
 
   /** The cell of a binding, made the first time it is resolved (after the children it comes from). */
   const bindingCell = (binder: IR, bind: Bind, done: readonly number[]): number => {
-    let m = bindings.get(binder);
-    if (m === undefined) bindings.set(binder, (m = []));
+    let m = lastBindings;
+    if (binder !== lastBinder) {
+      if (binder.kind === 'StreamFold' || binder.kind === 'StreamScan') {
+        m = loopBindings.get(binder) ?? [];
+        if (m.length === 0) loopBindings.set(binder, m);
+      } else m = [];
+      lastBinder = binder;
+      lastBindings = m;
+    }
     const s = bind.source;
-    for (const b of m) if (b.bind.name === bind.name && sameSource(b.bind.source, s)) return b.cell;
+    for (let k = 0; k < m.length; k += 2) {
+      const b = m[k] as Bind;
+      if (b.name === bind.name && sameSource(b.source, s)) return m[k + 1] as number;
+    }
     let c: number;
-    if (s.of === 'int32') c = newCell(null, TInt32, []);
+    if (s.of === 'int32') c = newCell(null, TInt32, EMPTY);
     else {
       const from = done[s.child]!;
       const t = cellType[from]!;
       const type = s.of === 'row' || s.of === 'global' ? (t as TableType)[s.of] : s.of === 'element' ? elementType(t as Type)! : (t as Type);
-      c = newCell(null, type, [from]);
+      c = newCell(null, type, null, from);
     }
     cellBinding[c] = { binder, source: s };
-    m.push({ bind, cell: c });
+    m.push(bind, c);
     return c;
   };
 
@@ -353,13 +392,18 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       return childEnv<number>(node, i, env, resolve);
     },
     leave: (node, env, kids) => {
+      const isRef = node.kind === 'Ref' || node.kind === 'RelationalRef';
       const ref = node.kind === 'Ref' ? env.eval.get(node.name) : node.kind === 'RelationalRef' ? env.rel.get(node.name) : undefined;
-      const old = cells.get(node);
-      if (old !== undefined) {
-        // A shared node: a Ref reads each binding it resolves to.
-        if (ref !== undefined && (inputCount[old] === 0 || inputIds[firstInput[old]!] !== ref)) addInput(old, ref);
-        return old;
+      if (isRef) {
+        const old = cells.get(node);
+        if (old !== undefined) {
+          // A shared Ref has one cell, reading each binding it resolves to.
+          if (ref !== undefined && (countCol.data[old] === 0 || idsCol.data[firstCol.data[old]!] !== ref)) addInput(old, ref);
+          return old;
+        }
       }
+      // Any other node reached again (in a shared subtree) gets a new cell, the same rules over
+      // the same Ref cells, so the same bits: the last one answers for it (no lookup per node).
       // A node whose requiredness is always its child's shares the child's cell.
       const same = PASS_THROUGH.get(node.kind);
       if (same !== undefined) {
@@ -367,30 +411,36 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         cells.set(node, kid);
         return kid;
       }
-      if ((node.kind === 'StreamFold' || node.kind === 'StreamScan') && bindings.has(node)) {
+      const m = node.kind === 'StreamFold' || node.kind === 'StreamScan' ? loopBindings.get(node) : undefined;
+      if (m !== undefined) {
         // The accumulator is the zero, then each step's body: the loop in the graph.
-        for (const { bind, cell } of bindings.get(node)!) if (bind.source.of === 'type' && bind.source.child === 1) addInput(cell, kids[2]!);
+        for (let k = 0; k < m.length; k += 2) {
+          const s = (m[k] as Bind).source;
+          if (s.of === 'type' && s.child === 1) addInput(m[k + 1] as number, kids[2]!);
+        }
       }
-      const c = newCell(node, typeOf(node), ref !== undefined ? [ref] : kids);
+      const c = ref !== undefined ? newCell(node, typeOf(node), null, ref) : newCell(node, typeOf(node), kids);
       cells.set(node, c);
       return c;
     },
   });
 
+  const [cellAt, firstInput, inputCount, inputIds] = [atCol.data, firstCol.data, countCol.data, idsCol.data];
+  /** What a cell's rule computed once from the types (field positions, say). */
+  const cellPlan: unknown[] = new Array(atCol.length);
   // Who reads each cell, as ranges of one array.
-  const n = cellAt.length;
+  const n = atCol.length;
+  let more = 0;
+  for (const m of moreInputs.values()) more += m.length;
   const firstReader = new Int32Array(n + 1);
-  const readerIds = new Int32Array(inputIds.length + moreInputs.reduce((k, m) => k + (m?.length ?? 0), 0));
-  const eachInput = (c: number, f: (i: number) => void): void => {
-    for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) f(inputIds[k]!);
-    moreInputs[c]?.forEach(f);
-  };
+  const readerIds = new Int32Array(idsCol.length + more);
+
   for (let c = 0; c < n; c++) for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) firstReader[inputIds[k]! + 1]!++;
-  for (const m of moreInputs) if (m !== undefined) for (const i of m) firstReader[i + 1]!++;
+  for (const m of moreInputs.values()) for (const i of m) firstReader[i + 1]!++;
   for (let c = 0; c < n; c++) firstReader[c + 1]! += firstReader[c]!;
   const filled = firstReader.slice(0, n);
   for (let c = 0; c < n; c++) for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) readerIds[filled[inputIds[k]!]!++] = c;
-  moreInputs.forEach((m, c) => m?.forEach((i) => (readerIds[filled[i]!++] = c)));
+  for (const [c, m] of moreInputs) for (const i of m) readerIds[filled[i]!++] = c;
 
   // ---- 2. the fixpoint -------------------------------------------------------------------------------
 
@@ -415,16 +465,27 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     for (let i = from; i < to; i++) if (!inReq(i)) return false;
     return true;
   };
-  for (let head = 0; head < queue.length; head++) {
+  // The worklist: a ring of cells, each in it at most once, seeded in post-order (a cell after
+  // the cells it reads, but a loop's body).
+  const queue = new Int32Array(n);
+  const queued = new Uint8Array(n).fill(1);
+  for (let c = 0; c < n; c++) queue[c] = c;
+  let head = 0;
+  let size = n;
+  while (size > 0) {
     const c = queue[head]!;
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
     queued[c] = 0;
     current = c;
-    if (cellBinding[c] !== undefined ? updateBinding(c) : updateNode(c)) {
+    if (cellNode[c] === null ? updateBinding(c) : updateNode(c)) {
       for (let k = firstReader[c]!; k < firstReader[c + 1]!; k++) {
         const d = readerIds[k]!;
         if (queued[d] === 0) {
           queued[d] = 1;
-          queue.push(d);
+          const tail = head + size;
+          queue[tail >= n ? tail - n : tail] = d;
+          size++;
         }
       }
     }
@@ -440,9 +501,8 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       case 'type': {
         // (A fold's accumulator reads its zero and its body.)
         let changed = false;
-        eachInput(c, (i) => {
-          changed = lowerAll(r, cellAt[i]!, size) || changed;
-        });
+        for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) changed = lowerAll(r, cellAt[inputIds[k]!]!, size) || changed;
+        if (moreInputs.size > 0) for (const i of moreInputs.get(c) ?? EMPTY) changed = lowerAll(r, cellAt[i]!, size) || changed;
         return changed;
       }
       case 'row':
@@ -498,9 +558,8 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         // Unbound (a fragment's free variable): nothing is known.
         if (count === 0) return lowerEverywhere(r, l.size);
         let changed = false;
-        eachInput(c, (i) => {
-          changed = lowerAll(r, cellAt[i]!, l.size) || changed;
-        });
+        for (let k = firstInput[c]!, end = k + count; k < end; k++) changed = lowerAll(r, cellAt[inputIds[k]!]!, l.size) || changed;
+        if (moreInputs.size > 0) for (const i of moreInputs.get(c) ?? EMPTY) changed = lowerAll(r, cellAt[i]!, l.size) || changed;
         return changed;
       }
       case 'Let':
@@ -548,31 +607,29 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       case 'InsertFields': {
         // Each output field from a new value (child j) or an old field (-1 - index).
-        const from = plan(() => {
+        const from = (cellPlan[c] as number[] | undefined) ?? plan(() => {
           const oldT = inType(0) as StructType;
           const news = new Map(n.fields.map((f, j) => [f.name, j + 1] as const));
           return (cellType[c] as StructType).fields.map((f) => news.get(f.name) ?? -1 - fieldIndex(oldT, f.name));
         });
         const old = lay(0);
         let changed = lowerTop(r, req(0));
-        from.forEach((j, k) => {
-          const f = r + l.offsets![k]!;
-          changed = lowerAll(f, j > 0 ? at(j) : at(0) + old.offsets![-1 - j]!, l.fields![k]!.size) || changed;
-        });
+        for (let k = 0; k < from.length; k++) {
+          const j = from[k]!;
+          changed = lowerAll(r + l.offsets![k]!, j > 0 ? at(j) : at(0) + old.offsets![-1 - j]!, l.fields![k]!.size) || changed;
+        }
         return changed;
       }
       case 'SelectFields': {
-        const idx = plan(() => n.fields.map((f) => fieldIndex(inType(0) as StructType, f)));
+        const idx = (cellPlan[c] as number[] | undefined) ?? plan(() => n.fields.map((f) => fieldIndex(inType(0) as StructType, f)));
         const old = lay(0);
         let changed = lowerTop(r, req(0));
-        idx.forEach((i, k) => {
-          changed = lowerAll(r + l.offsets![k]!, at(0) + old.offsets![i]!, l.fields![k]!.size) || changed;
-        });
+        for (let k = 0; k < idx.length; k++) changed = lowerAll(r + l.offsets![k]!, at(0) + old.offsets![idx[k]!]!, l.fields![k]!.size) || changed;
         return changed;
       }
       case 'GetField':
       case 'GetTupleElement': {
-        const offset = plan(() => {
+        const offset = (cellPlan[c] as number | undefined) ?? plan(() => {
           const t = inType(0) as StructType | TupleType;
           const i = n.kind === 'GetField' ? fieldIndex(t as StructType, n.name) : (t as TupleType).fields.findIndex((f) => f.index === n.index);
           return layoutOf(t).offsets![i]!;
