@@ -15,6 +15,7 @@ export { check, type Checked } from './passes/pipeline.js';
 export { prepare, type Prepared } from './passes/prepare.js';
 export { analyzeDemand, type DemandInfo, type Demand, type TableDemand } from './passes/demand.js';
 export { analyzeRequiredness, type Requiredness, type RequirednessOptions, type ColumnReq, type SourceReq, type Step } from './passes/requiredness.js';
+export { liftRelationalLets, canonicalKey, type LiftOptions, type Lifted } from './passes/lift-relational-lets.js';
 export { codes, type CodeName, type CodeInfo } from './diagnostics/codes.js';
 export { diagnostic, UserError, InternalError, type Diagnostic } from './diagnostics/diagnostic.js';
 export { Source } from './diagnostics/source.js';

@@ -1,12 +1,13 @@
 // Every program in test/cases and examples (the spec's examples among them) parses,
 // type-checks, prints back to an equal program, and matches its golden typed dump and SQL
-// (NAME.typed and NAME.sql beside it; regenerate with UPDATE_GOLDEN=1 and review the diff).
+// (NAME.typed, NAME.lifted and NAME.sql beside it; regenerate with UPDATE_GOLDEN=1 and review the diff).
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { equalIR } from '../src/ir/equal.js';
 import { printIR } from '../src/ir/print.js';
 import { parse } from '../src/parse/index.js';
+import { liftRelationalLets } from '../src/passes/lift-relational-lets.js';
 import { typecheck } from '../src/passes/typecheck.js';
 import { runCli } from './util.js';
 
@@ -36,6 +37,19 @@ describe('cases', () => {
       const golden = file.replace(/\.ir$/, '.typed');
       if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, r.stdout);
       expect(r.stdout).toBe(readFileSync(golden, 'utf8'));
+
+      // After lifting nested queries into relational lets (NAME.lifted), which keeps the type
+      // and is idempotent.
+      const lifted = await runCli(['compile', file, '--emit', 'lifted']);
+      expect(lifted.code).toBe(0);
+      const liftedGolden = file.replace(/\.ir$/, '.lifted');
+      if (process.env.UPDATE_GOLDEN || !existsSync(liftedGolden)) writeFileSync(liftedGolden, lifted.stdout);
+      expect(lifted.stdout).toBe(readFileSync(liftedGolden, 'utf8'));
+      const again = parse(lifted.stdout);
+      const againInfo = typecheck(again);
+      expect(againInfo.diagnostics).toEqual([]);
+      expect(againInfo.types.get(again)).toEqual(typecheck(ir).types.get(ir));
+      expect(printIR(liftRelationalLets(again, againInfo.types).ir) + '\n').toBe(lifted.stdout);
 
       // The SQL too (NAME.sql), where the DuckDB backend expresses the program.
       const sql = await runCli(['compile', file, '--emit', 'sql']);

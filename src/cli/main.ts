@@ -12,6 +12,7 @@ import { isTableIR } from '../ir/nodes.js';
 import { printIR, printRequiredTableType, printRequiredType } from '../ir/print.js';
 import { parseWithComments } from '../parse/index.js';
 import { check } from '../passes/pipeline.js';
+import { liftRelationalLets } from '../passes/lift-relational-lets.js';
 import { analyzeRequiredness } from '../passes/requiredness.js';
 import { isTableType } from '../passes/typecheck.js';
 
@@ -102,12 +103,12 @@ function program(io: Io): Command {
     .command('compile')
     .description('type-check a program and print it at a stage of the pipeline')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .option('--emit <what>', 'ir: the checked IR; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
+    .option('--emit <what>', 'ir: the checked IR; lifted: after lifting nested queries into relational lets; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
     .option('--db <path>', 'with --emit sql or typed: the DuckDB database whose tables TableRead names')
     .action(async (file: string, opts: { emit: string; db?: string }) => {
       const { name, text } = readInput(file, io);
-      if (opts.emit !== 'ir' && opts.emit !== 'typed' && opts.emit !== 'sql') {
-        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir, typed or sql)\n`);
+      if (opts.emit !== 'ir' && opts.emit !== 'lifted' && opts.emit !== 'typed' && opts.emit !== 'sql') {
+        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir, lifted, typed or sql)\n`);
         throw new Exit(1);
       }
       if (opts.emit === 'sql') {
@@ -118,6 +119,10 @@ function program(io: Io): Command {
       const checked = check(text, name);
       if (opts.emit === 'ir') {
         io.stdout(printIR(checked.ir) + '\n');
+        return;
+      }
+      if (opts.emit === 'lifted') {
+        io.stdout(printIR(liftRelationalLets(checked.ir, checked.types).ir) + '\n');
         return;
       }
       // Each type marked with its requiredness: `+` where the value is never missing.

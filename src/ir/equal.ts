@@ -13,7 +13,7 @@ import { children } from './children.js';
 import type { IR, Kind } from './nodes.js';
 
 /** Fields that hold binder names, compared through the environment rather than by spelling. */
-const binderFields: Partial<Record<Kind, readonly string[]>> = {
+export const binderFields: Partial<Record<Kind, readonly string[]>> = {
   AggLet: ['name'],
   ArraySort: ['left', 'right'],
   StreamMap: ['name'],

@@ -54,6 +54,8 @@ export interface CompileOptions {
   readonly hoisted?: ReadonlySet<IR>;
   /** Called with every value a node produces (strict mode; the requiredness soundness test). */
   readonly check?: (node: IR, value: unknown) => void;
+  /** Counts what runs: each evaluation of a table node (its rows and global made once more). */
+  readonly stats?: { tableEvaluations: number };
 }
 
 /**
@@ -153,6 +155,14 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         if (special.scan !== undefined) scan = special.scan;
       }
       let v = special?.v ?? (isTableIR(node) ? tables.table(node, kids, compileAggregation) : value(node as ValueIR, ctx, kids));
+      const stats = options.stats;
+      if (stats !== undefined && isTableIR(node)) {
+        const inner = v;
+        v = (f) => {
+          stats.tableEvaluations++;
+          return inner(f);
+        };
+      }
       if (check) {
         const inner = v;
         v = (f) => {

@@ -24,6 +24,8 @@ export interface InterpretOptions extends TypecheckOptions {
    * (`performWrites`). Without it, TableWrite is an `Input` error.
    */
   readonly sink?: (writer: TableWriter, type: TableType, rows: readonly Row[], span?: Span) => void;
+  /** Counts what runs: each evaluation of a table node adds one to `tableEvaluations`. */
+  readonly stats?: { tableEvaluations: number };
 }
 
 /** A program's result: a value, or a table's rows and global. */
@@ -38,7 +40,7 @@ export type Result =
 export function interpret(ir: IR, options: InterpretOptions = {}): Result {
   const prepared = prepare(ir, options);
   const check = options.strict ? strictChecker(prepared.types) : undefined;
-  const program = compile(prepared.ir, { types: prepared.types, source: options.source, sink: options.sink, check, demand: prepared.demand, hoisted: prepared.hoisted });
+  const program = compile(prepared.ir, { types: prepared.types, source: options.source, sink: options.sink, check, demand: prepared.demand, hoisted: prepared.hoisted, ...(options.stats ? { stats: options.stats } : {}) });
   const type = prepared.types.get(prepared.ir)!;
   let out: unknown;
   try {
