@@ -13,7 +13,7 @@ import { children } from './children.js';
 import type { IR, Kind } from './nodes.js';
 
 /** Fields that hold binder names, compared through the environment rather than by spelling. */
-export const binderFields: Partial<Record<Kind, readonly string[]>> = {
+const binderFields: Partial<Record<Kind, readonly string[]>> = {
   AggLet: ['name'],
   ArraySort: ['left', 'right'],
   StreamMap: ['name'],
@@ -117,4 +117,69 @@ export function equalIR(a: IR, b: IR): boolean {
     for (let i = kx.length - 1; i >= 0; i--) stack.push([kx[i]!, ky[i]!, envsX[i]!, envsY[i]!]);
   }
   return true;
+}
+
+/**
+ * A text equal for two programs that are equal by the rule above (the key a table of programs
+ * up to bound names is keyed by; `equalIR` confirms a match): kinds and header data in
+ * pre-order, a bound reference as the position of its binder, a free one by name.
+ */
+export function alphaKey(q: IR): string {
+  const parts: string[] = [];
+  let visit = 0;
+  const stack: [IR, Env<string>][] = [[q, emptyEnv<string>()]];
+  while (stack.length > 0) {
+    const [x, env] = stack.pop()!;
+    const id = visit++;
+    const kids = children(x);
+    parts.push(x.kind, headerKey(x, kids), String(kids.length));
+    if (x.kind === 'Ref' || x.kind === 'RelationalRef') {
+      const b = x.kind === 'Ref' ? env.eval.get(x.name) : env.rel.get(x.name);
+      parts.push(b ?? `$${x.name}`);
+    }
+    const resolve = (_n: IR, _bind: unknown, scope: string, k: number): string => `@${id}:${scope}:${k}`;
+    const envs = kids.map((_, i) => childEnv(x, i, env, resolve));
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, envs[i]!]);
+  }
+  return parts.join('\u0001');
+}
+
+/** A node's header data (no children, no binder names, no span) as text. */
+function headerKey(n: IR, kids: readonly IR[]): string {
+  const skip = new Set<string>(['kind', 'span', ...(binderFields[n.kind] ?? [])]);
+  const kidSet = new Set<unknown>(kids);
+  const parts: string[] = [];
+  for (const k of Object.keys(n)) {
+    if (skip.has(k)) continue;
+    const v = (n as unknown as Record<string, unknown>)[k];
+    // A Let's binding names are binder names; their scopes are data.
+    if (n.kind === 'Let' && k === 'bindings') parts.push(`bindings=${n.bindings.map((b) => b.scope).join(',')}`);
+    else parts.push(`${k}=${dataKey(v, kidSet)}`);
+  }
+  return parts.join(';');
+}
+
+function dataKey(x: unknown, kids: ReadonlySet<unknown>): string {
+  if (kids.has(x)) return '_';
+  switch (typeof x) {
+    case 'number':
+      return Object.is(x, -0) ? '-0' : String(x);
+    case 'bigint':
+      return `${x}n`;
+    case 'string':
+      return JSON.stringify(x);
+    case 'boolean':
+      return x ? 'T' : 'F';
+    case 'undefined':
+      return 'u';
+    default:
+      break;
+  }
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `[${x.map((y) => dataKey(y, kids)).join(',')}]`;
+  const o = x as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => k !== 'span')
+    .map((k) => `${k}:${dataKey(o[k], kids)}`)
+    .join(',')}}`;
 }

@@ -20,15 +20,15 @@
 // `RelationalRef`. A query that reads a row, an element, an accumulator or an aggregation's
 // binding stays where it is; queries inside it are still lifted when they can be.
 //
-// Two passes over the tree, each linear (the second up to n log d, d the depth):
+// Two walks of the tree, O(n log d) in all (d the depth):
 // 1. Placement. The walk keeps, for each depth of the current path, the last time (pre-order
 //    number) a reference to the binder at that depth was seen, in two segment trees (binders
 //    a query may be lifted past: Let and relational lets; all others). Leaving a query that
 //    began at time t at depth d, the references inside it to binders outside it are those with
 //    a time >= t at a depth < d: the deepest such depth is its anchor, and any in the second
 //    tree keeps it in place. No set of free variables is built per node.
-// 2. Rewriting, bottom-up: a lifted query (its own nested ones already replaced) is looked up by
-//    its structure up to bound names (a canonical key, confirmed by `equalIR`) among the
+// 2. Rewriting, bottom-up, linear: a lifted query (its own nested ones already replaced) is
+//    looked up by its structure up to bound names (`alphaKey`, confirmed by `equalIR`) among the
 //    queries lifted to the same place, so equal ones share one let, and is replaced by a
 //    reference. Lets are put in place when the walk leaves their anchor, in the order made
 //    (a query's nested queries before it, so their lets enclose its own).
@@ -39,12 +39,12 @@
 import { InternalError } from '../diagnostics/diagnostic.js';
 import { childEnv, emptyEnv, type Env } from '../ir/binds.js';
 import { relationalLet, relationalLetTable, relationalRef } from '../ir/build.js';
-import { children, withChildren } from '../ir/children.js';
-import { binderFields, equalIR } from '../ir/equal.js';
+import { withChildren } from '../ir/children.js';
+import { alphaKey, equalIR } from '../ir/equal.js';
 import { isTableIR, type IR, type Scope, type TableIR, type ValueIR } from '../ir/nodes.js';
 import type { Type } from '../ir/types.js';
 import { fold, maxDepth } from '../ir/walk.js';
-import type { AnyType } from './typecheck.js';
+import { isTableType, type AnyType } from './typecheck.js';
 
 export interface LiftOptions {
   /**
@@ -217,7 +217,7 @@ export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, op
       const anchor = anchors.get(node);
       if (anchor === undefined) return rebuilt;
       const value = rebuilt as ValueIR;
-      const key = canonicalKey(value);
+      const key = alphaKey(value);
       let byKey = known.get(anchor.binder);
       if (byKey === undefined) known.set(anchor.binder, (byKey = new Map()));
       const same = byKey.get(key);
@@ -236,75 +236,10 @@ export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, op
       }
       replaced++;
       const type = types.get(node);
-      if (type === undefined || !('kind' in type)) throw new InternalError(`lift-relational-lets: no value type for ${node.kind}`);
+      if (type === undefined || isTableType(type)) throw new InternalError(`lift-relational-lets: no value type for ${node.kind}`);
       return { ...relationalRef(name, type as Type), ...(node.span ? { span: node.span } : {}) };
     },
   });
   const atRoot = pending.get(null)?.get(0);
   return { ir: atRoot === undefined ? out : wrap(out, atRoot), lets, replaced };
-}
-
-/**
- * A text equal for two queries that are equal up to the names of variables bound inside them
- * (equal.ts's rule): kinds and header data in pre-order, a bound reference as the position of
- * its binder, a free one by name.
- */
-export function canonicalKey(q: IR): string {
-  const parts: string[] = [];
-  let visit = 0;
-  const stack: [IR, Env<string>][] = [[q, emptyEnv<string>()]];
-  while (stack.length > 0) {
-    const [x, env] = stack.pop()!;
-    const id = visit++;
-    const kids = children(x);
-    parts.push(x.kind, headerKey(x, kids), String(kids.length));
-    if (x.kind === 'Ref' || x.kind === 'RelationalRef') {
-      const b = x.kind === 'Ref' ? env.eval.get(x.name) : env.rel.get(x.name);
-      parts.push(b ?? `$${x.name}`);
-    }
-    const resolve = (_n: IR, _bind: unknown, scope: string, k: number): string => `@${id}:${scope}:${k}`;
-    const envs = kids.map((_, i) => childEnv(x, i, env, resolve));
-    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, envs[i]!]);
-  }
-  return parts.join('\u0001');
-}
-
-/** A node's header data (no children, no binder names, no span) as text. */
-function headerKey(n: IR, kids: readonly IR[]): string {
-  const skip = new Set<string>(['kind', 'span', ...(binderFields[n.kind] ?? [])]);
-  const kidSet = new Set<unknown>(kids);
-  const parts: string[] = [];
-  for (const k of Object.keys(n)) {
-    if (skip.has(k)) continue;
-    const v = (n as unknown as Record<string, unknown>)[k];
-    // A Let's binding names are binder names; their scopes are data.
-    if (n.kind === 'Let' && k === 'bindings') parts.push(`bindings=${n.bindings.map((b) => b.scope).join(',')}`);
-    else parts.push(`${k}=${dataKey(v, kidSet)}`);
-  }
-  return parts.join(';');
-}
-
-function dataKey(x: unknown, kids: ReadonlySet<unknown>): string {
-  if (kids.has(x)) return '_';
-  switch (typeof x) {
-    case 'number':
-      return Object.is(x, -0) ? '-0' : String(x);
-    case 'bigint':
-      return `${x}n`;
-    case 'string':
-      return JSON.stringify(x);
-    case 'boolean':
-      return x ? 'T' : 'F';
-    case 'undefined':
-      return 'u';
-    default:
-      break;
-  }
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `[${x.map((y) => dataKey(y, kids)).join(',')}]`;
-  const o = x as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => k !== 'span')
-    .map((k) => `${k}:${dataKey(o[k], kids)}`)
-    .join(',')}}`;
 }

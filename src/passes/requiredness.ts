@@ -360,8 +360,9 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     let m = lastBindings;
     if (binder !== lastBinder) {
       if (binder.kind === 'StreamFold' || binder.kind === 'StreamScan') {
-        m = loopBindings.get(binder) ?? [];
-        if (m.length === 0) loopBindings.set(binder, m);
+        const kept = loopBindings.get(binder);
+        if (kept === undefined) loopBindings.set(binder, (m = []));
+        else m = kept;
       } else m = [];
       lastBinder = binder;
       lastBindings = m;
@@ -447,11 +448,9 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
   /** The cell being updated, and its parts (`ins(i)`: the cell its input `i` is). */
   let current = 0;
   const ins = (i: number): number => inputIds[firstInput[current]! + i]!;
-  const plan = <P>(make: () => P): P => {
-    let p = cellPlan[current] as P | undefined;
-    if (p === undefined) cellPlan[current] = p = make();
-    return p;
-  };
+  // Read as `planned<P>() ?? plan(() => ...)`: the closure is made only the first time.
+  const planned = <P>(): P | undefined => cellPlan[current] as P | undefined;
+  const plan = <P>(make: () => P): P => (cellPlan[current] = make());
   const inAt = (i: number): number => cellAt[ins(i)]!;
   const inReq = (i: number): boolean => bits[inAt(i)] === 1;
   const inType = (i: number): AnyType => cellType[ins(i)]!;
@@ -491,6 +490,14 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     }
   }
 
+  /** Cell `c`'s bits (from `r`, `size` of them) lowered by each of its inputs, later ones too (a fold's body, a shared Ref's other bindings). */
+  function lowerByEveryInput(c: number, r: number, size: number): boolean {
+    let changed = false;
+    for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) changed = lowerAll(r, cellAt[inputIds[k]!]!, size) || changed;
+    if (moreInputs.size > 0) for (const i of moreInputs.get(c) ?? EMPTY) changed = lowerAll(r, cellAt[i]!, size) || changed;
+    return changed;
+  }
+
   function updateBinding(c: number): boolean {
     const { binder, source } = cellBinding[c]!;
     const r = cellAt[c]!;
@@ -500,10 +507,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         return false;
       case 'type': {
         // (A fold's accumulator reads its zero and its body.)
-        let changed = false;
-        for (let k = firstInput[c]!, end = k + inputCount[c]!; k < end; k++) changed = lowerAll(r, cellAt[inputIds[k]!]!, size) || changed;
-        if (moreInputs.size > 0) for (const i of moreInputs.get(c) ?? EMPTY) changed = lowerAll(r, cellAt[i]!, size) || changed;
-        return changed;
+        return lowerByEveryInput(c, r, size);
       }
       case 'row':
         return lowerAll(r, inAt(0), size);
@@ -557,10 +561,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       case 'RelationalRef': {
         // Unbound (a fragment's free variable): nothing is known.
         if (count === 0) return lowerEverywhere(r, l.size);
-        let changed = false;
-        for (let k = firstInput[c]!, end = k + count; k < end; k++) changed = lowerAll(r, cellAt[inputIds[k]!]!, l.size) || changed;
-        if (moreInputs.size > 0) for (const i of moreInputs.get(c) ?? EMPTY) changed = lowerAll(r, cellAt[i]!, l.size) || changed;
-        return changed;
+        return lowerByEveryInput(c, r, l.size);
       }
       case 'Let':
       case 'AggLet':
@@ -607,7 +608,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       case 'InsertFields': {
         // Each output field from a new value (child j) or an old field (-1 - index).
-        const from = (cellPlan[c] as number[] | undefined) ?? plan(() => {
+        const from = planned<number[]>() ?? plan(() => {
           const oldT = inType(0) as StructType;
           const news = new Map(n.fields.map((f, j) => [f.name, j + 1] as const));
           return (cellType[c] as StructType).fields.map((f) => news.get(f.name) ?? -1 - fieldIndex(oldT, f.name));
@@ -621,7 +622,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         return changed;
       }
       case 'SelectFields': {
-        const idx = (cellPlan[c] as number[] | undefined) ?? plan(() => n.fields.map((f) => fieldIndex(inType(0) as StructType, f)));
+        const idx = planned<number[]>() ?? plan(() => n.fields.map((f) => fieldIndex(inType(0) as StructType, f)));
         const old = lay(0);
         let changed = lowerTop(r, req(0));
         for (let k = 0; k < idx.length; k++) changed = lowerAll(r + l.offsets![k]!, at(0) + old.offsets![idx[k]!]!, l.fields![k]!.size) || changed;
@@ -629,7 +630,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       case 'GetField':
       case 'GetTupleElement': {
-        const offset = (cellPlan[c] as number | undefined) ?? plan(() => {
+        const offset = planned<number>() ?? plan(() => {
           const t = inType(0) as StructType | TupleType;
           const i = n.kind === 'GetField' ? fieldIndex(t as StructType, n.name) : (t as TupleType).fields.findIndex((f) => f.index === n.index);
           return layoutOf(t).offsets![i]!;
@@ -788,7 +789,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         // The child's key fields, then the aggregated struct's fields.
         // (Key and field names from the nodes' types: a cell may be shared with a renamed or re-keyed table.)
         const childT = typeOf(n.child) as TableType;
-        const keys = plan(() => childT.key.map((k) => fieldIndex(childT.row, k)));
+        const keys = planned<number[]>() ?? plan(() => childT.key.map((k) => fieldIndex(childT.row, k)));
         const childRow = layoutOf(childT.row);
         let changed = lowerAll(global, globalOf(0), globalL.size);
         keys.forEach((i, k) => {
@@ -807,7 +808,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       case 'TableLeftJoinRightDistinct': {
         const [left, right] = [inAt(0), inAt(1)];
         const [lt, rt] = [typeOf(n.left) as TableType, typeOf(n.right) as TableType];
-        const values = plan(() => rt.row.fields.map((_, i) => i).filter((i) => !rt.key.includes(rt.row.fields[i]!.name)));
+        const values = planned<number[]>() ?? plan(() => rt.row.fields.map((_, i) => i).filter((i) => !rt.key.includes(rt.row.fields[i]!.name)));
         const [ll, rl] = [layoutOf(lt.row), layoutOf(rt.row)];
         // The left row's fields in place; after them the root, a struct of the right row's
         // values, missing where no right row matches.
@@ -827,7 +828,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         return changed;
       }
       case 'TableExplode': {
-        const path = plan(() => {
+        const path = planned<number[]>() ?? plan(() => {
           let s: Type = (typeOf(n.child) as TableType).row;
           return n.path.map((name) => {
             const i = fieldIndex(s as StructType, name);
@@ -858,7 +859,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     const [lt, rt, t] = [typeOf(n.left) as TableType, typeOf(n.right) as TableType, cellType[c] as TableType];
     // Positions in each side's row of its join key fields and of its other fields, which the
     // joined row lists in that order (typecheck.ts).
-    const p = plan(() => {
+    const p = planned<{ lKey: number[]; rKey: number[]; lOther: number[]; rOther: number[] }>() ?? plan(() => {
       const lKey = lt.key.slice(0, n.joinKey).map((k) => fieldIndex(lt.row, k));
       const rKey = rt.key.slice(0, n.joinKey).map((k) => fieldIndex(rt.row, k));
       const others = (s: TableType, key: readonly number[]) => s.row.fields.map((_, i) => i).filter((i) => !key.includes(i));
@@ -968,4 +969,3 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
     },
   };
 }
-
