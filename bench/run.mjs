@@ -5,7 +5,7 @@
 // text it writes; for a balanced tree that text grows a little faster than the node count,
 // because lines are indented by depth (capped at 60 columns).
 // Sections, all by default or those named: `node --expose-gc bench/run.mjs requiredness` runs
-// only the requiredness one (sections: front, interpret, duckdb, requiredness).
+// only the requiredness one (sections: front, interpret, duckdb, requiredness, lift).
 import { execFileSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
@@ -65,3 +65,7 @@ if (want('duckdb') && process.env.BENCH_DUCKDB !== '0') {
 
 // Requiredness (issue 5): the analysis once against a recomputation per table subtree.
 if (want('requiredness')) execFileSync(process.execPath, ['--expose-gc', 'bench/requiredness.mjs'], { stdio: 'inherit' });
+
+// Nested queries (issue 6): a filter with a nested aggregate over 10,000,000 rows, and a
+// 100-step fold aggregating 1,000,000 rows per step, against hand SQL and a client loop.
+if (want('lift') && process.env.BENCH_DUCKDB !== '0') execFileSync(process.execPath, ['bench/lift.mjs'], { stdio: 'inherit' });

@@ -1,29 +1,29 @@
 WITH
   "t2" AS (
     SELECT CAST("r1"."range" AS INTEGER) AS "idx"
-    FROM range(CAST(10 AS BIGINT)) AS "r1"
+    FROM range(CAST(4 AS BIGINT)) AS "r1"
   ),
-  "t5" AS (
-    SELECT CAST("r4"."range" AS INTEGER) AS "idx"
-    FROM range(CAST(4 AS BIGINT)) AS "r4"
-  ),
-  "v8" AS (
+  "rl_5" AS (
     SELECT (
-      SELECT "a7"."a0"
+      SELECT "a4"."a0"
       FROM (
         SELECT count(*) AS "a0"
-        FROM "t5" AS "t6"
+        FROM "t2" AS "t3"
         GROUP BY ()
-      ) AS "a7"
+      ) AS "a4"
     ) AS "v"
   ),
+  "t7" AS (
+    SELECT CAST("r6"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(10 AS BIGINT)) AS "r6"
+  ),
   "t9" AS (
-    SELECT "t3"."idx" AS "idx"
-    FROM "t2" AS "t3"
-    WHERE CAST("t3"."idx" AS BIGINT) < (
+    SELECT "t8"."idx" AS "idx"
+    FROM "t7" AS "t8"
+    WHERE CAST("t8"."idx" AS BIGINT) < (
       SELECT "v"
-      FROM "v8"
-    )
+      FROM "rl_5"
+    ) IS NOT DISTINCT FROM TRUE
   )
 SELECT CAST((
   SELECT count(*)

@@ -52,6 +52,12 @@ export interface LiftOptions {
    * rule, semantics.md §7); by default every one is.
    */
   readonly mayLift?: (query: ValueIR) => boolean;
+  /**
+   * Value expressions (of the input) to lift as if they were queries, with the queries in them:
+   * the pipeline lifts the whole closed expression that semantics.md §7 evaluates ahead (an
+   * `ArrayRef` of a `TableCollect`'s rows raises ahead too), not only the query in it.
+   */
+  readonly alsoLift?: ReadonlySet<IR>;
 }
 
 export interface Lifted {
@@ -129,6 +135,7 @@ class Latest {
 /** Lifts every liftable nested query of a type-checked program (see the top of this file). */
 export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, options: LiftOptions = {}): Lifted {
   const mayLift = options.mayLift ?? (() => true);
+  const alsoLift = options.alsoLift ?? new Set<IR>();
 
   // ---- 1. placement -------------------------------------------------------------------------------
   const depths = maxDepth(root) + 2;
@@ -168,7 +175,7 @@ export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, op
       if (node.kind === 'Ref' || node.kind === 'RelationalRef') {
         const b = node.kind === 'Ref' ? ctx.env.eval.get(node.name) : ctx.env.rel.get(node.name);
         if (b !== undefined) (b.liftable ? lift : stay).set(b.depth, ctx.time);
-      } else if (QUERIES.has(node.kind) && !ctx.spine && !ctx.letValue) {
+      } else if ((QUERIES.has(node.kind) || alsoLift.has(node)) && !ctx.spine && !ctx.letValue) {
         // Read per row or per iteration: it stays. (So does one holding a Grad or Gradient, whose
         // variables are named outside the scoping rules, until differentiation removes them.)
         if (stay.deepest(ctx.depth, ctx.time) >= 0 || lastGrad >= ctx.time) return null;

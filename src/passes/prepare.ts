@@ -1,15 +1,18 @@
 // The front every backend runs a checked program through, so that all of them see the same
 // program (semantics.md §1): constant folding (fold-constants.ts, which runs closed
-// expressions on the reference interpreter), the type check of the folded program, and what
-// its result needs of each node (demand.ts).
+// expressions on the reference interpreter), the type check of the folded program, what its
+// result needs of each node (demand.ts), and the lifting of the queries it evaluates once into
+// relational lets (lift-relational-lets.ts), after which the lifted program is analysed again.
 
 import { UserError } from '../diagnostics/diagnostic.js';
 import type { IR, ValueIR } from '../ir/nodes.js';
+import { children } from '../ir/children.js';
 import type { Value } from '../ir/value.js';
 import { compile, locate } from '../backends/interpret/compile.js';
 import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
 import { foldConstants, raiseWhenNeeded } from './fold-constants.js';
+import { liftRelationalLets } from './lift-relational-lets.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
 
 export interface Prepared {
@@ -22,10 +25,41 @@ export interface Prepared {
   readonly raisesWhole: ReadonlySet<IR>;
   /** Closed nested queries, evaluated once before the rest of the program. */
   readonly hoisted: ReadonlySet<IR>;
+  /** Relational lets the lifting made (lift-relational-lets.ts). */
+  readonly lets: number;
 }
 
-/** Type-checks, folds and analyses a program. Throws `UserError` on a type error. */
-export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
+export interface PrepareOptions extends TypecheckOptions {
+  /** Lift hoisted queries into relational lets (default true; false to compare with the program as written). */
+  readonly lift?: boolean;
+}
+
+/**
+ * Type-checks, folds and analyses a program, and lifts its hoisted queries (semantics.md §7)
+ * into relational lets, so that equal ones run once. Throws `UserError` on a type error.
+ */
+export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
+  const first = analyse(ir, options);
+  if (first.hoisted.size === 0 || options.lift === false) return first;
+  const lifted = liftRelationalLets(first.ir, first.types, { mayLift: (q) => first.hoisted.has(q), alsoLift: outermost(first.ir, first.hoisted) });
+  // The lifted program again: its types, what it needs, what raises (a lifted query is a let's
+  // value now, and each of its reads a reference).
+  return lifted.lets === 0 ? first : { ...analyse(lifted.ir, options), lets: lifted.lets };
+}
+
+/** The members of `set` inside no other member: each whole expression evaluated ahead. */
+function outermost(root: IR, set: ReadonlySet<IR>): Set<IR> {
+  const out = new Set<IR>();
+  const stack: IR[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (set.has(n)) out.add(n);
+    else stack.push(...children(n));
+  }
+  return out;
+}
+
+function analyse(ir: IR, options: TypecheckOptions): Prepared {
   const info = typecheck(ir, options);
   if (info.diagnostics.length > 0) throw new UserError(info.diagnostics);
   const folded = foldConstants(ir, info.types, evaluateClosed, (e) => e instanceof RuntimeError);
@@ -37,7 +71,7 @@ export function prepare(ir: IR, options: TypecheckOptions = {}): Prepared {
   }
   const demand = analyzeDemand(folded.ir, types);
   const { raises, raisesWhole, hoisted } = raiseWhenNeeded(folded, demand);
-  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted };
+  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted, lets: 0 };
 }
 
 /** Runs a closed value expression on the interpreter. */

@@ -351,6 +351,8 @@ const shiftOps: readonly BinaryOp[] = ['LeftShift', 'RightShift', 'LogicalRightS
 const arithOps: readonly BinaryOp[] = ['Add', 'Subtract', 'Multiply', 'RoundToNegInfDivide'];
 const booleanComparisons: readonly ComparisonOp[] = ['EQ', 'NEQ', 'LT', 'LTEQ', 'GT', 'GTEQ', 'EQWithNA', 'NEQWithNA'];
 
+/** The kinds `dependentCount` builds. */
+const DEPENDENT_COUNT: readonly Kind[] = ['Let', 'TableCount', 'TableFilter', 'TableRange', 'GetField', 'ApplyComparisonOp', 'Ref', 'Cast'];
 const bin = (op: BinaryOp, l: ValueIR, r: ValueIR): ValueIR => ({ kind: 'ApplyBinaryPrimOp', op, l, r });
 const unary = (op: UnaryOp, x: ValueIR): ValueIR => ({ kind: 'ApplyUnaryPrimOp', op, x });
 
@@ -589,6 +591,16 @@ class Gen {
       ],
     ];
     this.aggProductions(ps, t, env, d);
+    // A count that reads an enclosing Int32 variable, or a field of the row (bound by a Let
+    // first: the table's own row shadows it): a row- or loop-dependent query (issue 6).
+    if (isNumeric(t)) {
+      const vars = namesWhere(env.eval, (u) => u.kind === 'Int32').filter((v) => v !== 'row' && v !== 'global');
+      const row = env.eval.get('row');
+      const fields = row?.kind === 'Struct' ? row.fields.filter((f) => f.type.kind === 'Int32').map((f) => f.name) : [];
+      if (vars.length + fields.length > 0 && this.allows(DEPENDENT_COUNT)) {
+        ps.push(['TableCount', 2, () => (t.kind === 'Int64' ? this.dependentCount(vars, fields) : { kind: 'Cast', type: t, value: this.dependentCount(vars, fields) })]);
+      }
+    }
     const apply = (): ValueIR => {
       const sig = this.c.pick(applySignatures.filter((s) => typeEqual(s.result, t)));
       const args = sig.args.map((a) => g(a));
@@ -614,6 +626,7 @@ class Gen {
           const skel: IR = { kind: 'TableCount', child: TABLE_HOLE };
           const count = (): ValueIR => ({ kind: 'TableCount', child: this.table(envAt(skel, 0, env, []), d)[0] });
           ps.push(['TableCount', 1.5, count]);
+
         }
         break;
       case 'Float32':
@@ -930,13 +943,40 @@ class Gen {
     return { kind: 'GetTupleElement', index: fields[before]!.index, o: this.gen({ kind: 'Tuple', fields }, env, d) };
   }
 
+  /** Whether none of `kinds` is excluded. */
+  private allows(kinds: readonly Kind[]): boolean {
+    return kinds.every((k) => !this.o.exclude.has(k));
+  }
+
+  /** `(Let eval k v (TableCount (TableFilter (TableRange n) (op idx k))))`, v a variable or a row field. */
+  private dependentCount(vars: readonly string[], fields: readonly string[]): ValueIR {
+    const k = this.names(1, ['row', 'global'])[0]!;
+    const value: ValueIR =
+      fields.length > 0 && (vars.length === 0 || this.c.chance(0.6))
+        ? { kind: 'GetField', name: this.c.pick(fields), o: refRow() }
+        : { kind: 'Ref', name: this.c.pick(vars) };
+    const pred: ValueIR = { kind: 'ApplyComparisonOp', op: this.c.pick(['LT', 'GTEQ', 'EQ'] as const), l: { kind: 'GetField', name: 'idx', o: refRow() }, r: { kind: 'Ref', name: k } };
+    const child: TableIR = { kind: 'TableFilter', child: { kind: 'TableRange', n: 1 + this.c.int(12), nPartitions: null }, pred };
+    return { kind: 'Let', bindings: [{ scope: 'eval', name: k, value }], body: { kind: 'TableCount', child } };
+  }
+
   private streamFold(t: Type, env: Scope, d: number): ValueIR {
     const [accum, name] = [this.name(), this.name()];
-    const s = tStream(this.type(1));
+    // Now and then a range longer than the DuckDB backend writes out (a recursive CTE there),
+    // with a query reading the element in each step. Only for a number: a longer accumulator
+    // (a flat map of it, say) could grow by a factor in each of the 50 steps.
+    const long = isNumeric(t) && this.allows(['StreamRange', 'I32', 'ApplyBinaryPrimOp', ...DEPENDENT_COUNT]) && this.c.chance(0.15);
+    const s = long ? tStream(TInt32) : tStream(this.type(1));
     const skel: IR = { kind: 'StreamFold', accum, name, a: HOLE, zero: HOLE, body: HOLE };
-    const a = this.gen(s, env, d);
+    const i32 = (value: number): ValueIR => ({ kind: 'I32', value });
+    const a: ValueIR = long ? { kind: 'StreamRange', errorId: this.errorId(), requiresMemoryManagement: false, start: i32(0), stop: i32(33 + this.c.int(20)), step: i32(1) } : this.gen(s, env, d);
     const zero = this.gen(t, env, d);
-    return { kind: 'StreamFold', accum, name, a, zero, body: this.gen(t, envAt(skel, 2, env, [s, t]), d) };
+    let body = this.gen(t, envAt(skel, 2, env, [s, t]), d);
+    if (long) {
+      const count = this.dependentCount([name], []);
+      body = bin('Add', body, t.kind === 'Int64' ? count : { kind: 'Cast', type: t, value: count });
+    }
+    return { kind: 'StreamFold', accum, name, a, zero, body };
   }
 
   private streamAgg(t: Type, env: Scope, d: number): ValueIR {

@@ -9,7 +9,7 @@ WITH
     ORDER BY "t3"."idx" ASC NULLS LAST
     LIMIT CAST(2 AS BIGINT)
   ),
-  "v6" AS (
+  "rl_6" AS (
     SELECT {'rows': (
       SELECT coalesce(list({'idx': "t5"."idx"} ORDER BY "t5"."idx" ASC NULLS LAST, "t5"."idx" ASC NULLS LAST), CAST([] AS STRUCT("idx" INTEGER)[]))
       FROM "t4" AS "t5"
@@ -17,5 +17,5 @@ WITH
   )
 SELECT CAST({'t': {'0': CAST('nan' AS DOUBLE), '2': CAST('-inf' AS DOUBLE)}, 'first': CAST('-inf' AS DOUBLE), 's': 'single '' quoted', 'inf': CAST('inf' AS FLOAT), 'rows': (
   SELECT "v"
-  FROM "v6"
+  FROM "rl_6"
 ), 'big': struct_extract(CAST({'x y': CAST(9223372036854775807 AS BIGINT), 'z': CAST([CAST('inf' AS FLOAT), CAST('-0.0' AS FLOAT)] AS FLOAT[])} AS STRUCT("x y" BIGINT, "z" FLOAT[])), 'x y')} AS STRUCT("t" STRUCT("0" DOUBLE, "2" DOUBLE), "first" DOUBLE, "s" VARCHAR, "inf" FLOAT, "rows" STRUCT("rows" STRUCT("idx" INTEGER)[], "global" BOOLEAN), "big" BIGINT)) AS "result";

@@ -3,7 +3,7 @@ WITH
     SELECT CAST("r1"."range" AS INTEGER) AS "idx"
     FROM range(CAST(10 AS BIGINT)) AS "r1"
   ),
-  "v9" AS (
+  "rl_9" AS (
     SELECT list_extract(list_transform([(
       SELECT coalesce("a4"."a0", CAST(0 AS BIGINT))
       FROM (
@@ -12,25 +12,11 @@ WITH
         GROUP BY ()
       ) AS "a4"
     )], lambda "_v8": CASE WHEN "_v8" < CAST('-9223372036854775808' AS HUGEINT) OR "_v8" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:1:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v8" AS BIGINT) END), CAST(1 AS BIGINT)) AS "v"
-  ),
-  "t11" AS (
-    SELECT CAST("r10"."range" AS INTEGER) AS "idx"
-    FROM range(CAST(10 AS BIGINT)) AS "r10"
-  ),
-  "v18" AS (
-    SELECT list_extract(list_transform([(
-      SELECT coalesce("a13"."a0", CAST(0 AS BIGINT))
-      FROM (
-        SELECT sum(list_reduce(CAST(CASE WHEN CAST(1 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:InvalidArgument:2:StreamRange with step 0') AS INTEGER[]) ELSE CAST(range(CAST(0 AS INTEGER), "t12"."idx", CAST(1 AS INTEGER)) AS INTEGER[]) END AS BIGINT[]), lambda "_acc14", "_x15": CAST("_acc14" + CAST(CAST("_x15" AS INTEGER) AS BIGINT) AS BIGINT), CAST(CAST(0 AS BIGINT) AS BIGINT))) AS "a0"
-        FROM "t11" AS "t12"
-        GROUP BY ()
-      ) AS "a13"
-    )], lambda "_v17": CASE WHEN "_v17" < CAST('-9223372036854775808' AS HUGEINT) OR "_v17" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:3:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v17" AS BIGINT) END), CAST(1 AS BIGINT)) AS "v"
   )
 SELECT CAST({'a': (
   SELECT "v"
-  FROM "v9"
+  FROM "rl_9"
 ), 'b': (
   SELECT "v"
-  FROM "v18"
+  FROM "rl_9"
 )} AS STRUCT("a" BIGINT, "b" BIGINT)) AS "result";

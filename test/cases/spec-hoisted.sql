@@ -3,7 +3,7 @@ WITH
     SELECT CAST("r1"."range" AS INTEGER) AS "idx"
     FROM range(CAST(4 AS BIGINT)) AS "r1"
   ),
-  "v5" AS (
+  "rl_5" AS (
     SELECT (
       SELECT "a4"."a0"
       FROM (
@@ -13,25 +13,19 @@ WITH
       ) AS "a4"
     ) AS "v"
   ),
-  "rl_6" AS (
-    SELECT (
-      SELECT "v"
-      FROM "v5"
-    ) AS "v"
+  "t7" AS (
+    SELECT CAST("r6"."range" AS INTEGER) AS "idx"
+    FROM range(CAST(10 AS BIGINT)) AS "r6"
   ),
-  "t8" AS (
-    SELECT CAST("r7"."range" AS INTEGER) AS "idx"
-    FROM range(CAST(10 AS BIGINT)) AS "r7"
-  ),
-  "t10" AS (
-    SELECT "t9"."idx" AS "idx"
-    FROM "t8" AS "t9"
-    WHERE CAST("t9"."idx" AS BIGINT) < (
+  "t9" AS (
+    SELECT "t8"."idx" AS "idx"
+    FROM "t7" AS "t8"
+    WHERE CAST("t8"."idx" AS BIGINT) < (
       SELECT "v"
-      FROM "rl_6"
-    )
+      FROM "rl_5"
+    ) IS NOT DISTINCT FROM TRUE
   )
 SELECT CAST((
   SELECT count(*)
-  FROM "t10" AS "t11"
+  FROM "t9" AS "t10"
 ) AS BIGINT) AS "result";

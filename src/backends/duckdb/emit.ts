@@ -37,7 +37,7 @@ import {
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
-import { anchoredPredicate, compileValue, condition, plainQuery } from './values.js';
+import { anchoredPredicate, compileValue, condition, filterPredicate, plainQuery } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
@@ -224,6 +224,10 @@ export class Emitter {
   private recursive = false;
   /** Hoisted nodes being compiled into their CTE. */
   private readonly hoisting = new Set<IR>();
+  /** One-row CTEs of values evaluated up front (hoisted, relational lets: semantics.md §7). */
+  private readonly upFront = new Set<string>();
+  /** Every one-row CTE (`oneRowCte`). */
+  private readonly oneRow = new Set<string>();
 
   constructor(options: EmitOptions) {
     this.types = options.types;
@@ -451,12 +455,19 @@ export class Emitter {
     return this.oneRowCte('v', 'v', e, t);
   }
 
+  /** A value evaluated up front, whether or not its place is reached: its CTE is noted as such. */
+  private upFrontValue(prefix: string, e: Expr, t: Type): Expr {
+    return this.oneRowCte(prefix, 'v', e, t, true);
+  }
+
   /**
    * `e` (of type `t`) as a one-row CTE, read where it stands through a scalar subquery. A float
    * inside a container travels with its sign beside it (zero-sign.ts).
    */
-  private oneRowCte(prefix: string, column: string, e: Expr, t: Type): Expr {
+  private oneRowCte(prefix: string, column: string, e: Expr, t: Type, upFront = false): Expr {
     const name = this.fresh(prefix);
+    this.oneRow.add(name);
+    if (upFront) this.upFront.add(name);
     const signs = floatInside(t) ? { fresh: (p: string) => this.fresh(p), share: (x: Expr, body: (y: Expr) => Expr) => this.share(x, body) } : undefined;
     // (Not MATERIALIZED: DuckDB 1.5 reads such a CTE from a recursive CTE's step as empty, now
     // and then, when the threads race.)
@@ -600,7 +611,7 @@ export class Emitter {
         // A predicate that reads no column would move above a join (DuckDB pulls such filters
         // up), where the rows an empty join drops never reach it.
         const firstCol = [...child.cols, ...child.hidden][0];
-        const pred = anchoredPredicate(condition(this.api, n.pred, { ...outer, vars, closed: false }), o.order, firstCol === undefined ? undefined : col(firstCol, o.alias));
+        const pred = anchoredPredicate(filterPredicate(this.api, condition(this.api, n.pred, { ...outer, vars, closed: false })), o.order, firstCol === undefined ? undefined : col(firstCol, o.alias));
         const p = this.project(o, this.rowFields(o.row, type.row));
         return this.rel(scope, { kind: 'select', columns: p.columns, from: o.from, where: pred }, p.cols, p.hidden, p.order, child.global, type);
       }
@@ -757,10 +768,13 @@ export class Emitter {
     // [ext] the value sees enclosing variables: when one of them is per-row, it is computed where read.
     if (scope.agg !== undefined || scope.scan !== undefined || !scope.closed) return this.value(value, scope);
     const t = this.vtype(value);
-    const e = this.toExpr(this.value(value, { vars: scope.vars, agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t);
-    const cte = this.fresh('rl_');
-    this.ctes.push({ name: cte, query: { kind: 'select', columns: [{ expr: e, alias: 'v' }] } });
-    return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: col('v') }], from: { kind: 'tableRef', name: cte } } };
+    // The value is this CTE: not hoisted into another one.
+    this.hoisting.add(value);
+    try {
+      return this.upFrontValue('rl_', this.toExpr(this.value(value, { vars: scope.vars, agg: undefined, scan: undefined, rel: scope.rel, closed: true }), t), t);
+    } finally {
+      this.hoisting.delete(value);
+    }
   }
 
   private tableRead(n: Extract<TableIR, { kind: 'TableRead' }>, scope: Scope, type: TableType): Rel {
@@ -1086,12 +1100,16 @@ export class Emitter {
       if (!this.hoisted.has(n) || this.hoisting.has(n)) return undefined;
       this.hoisting.add(n);
       try {
-        return this.cteValue(compile(), this.vtype(n));
+        return this.upFrontValue('v', compile(), this.vtype(n));
       } finally {
         this.hoisting.delete(n);
       }
     },
     fresh: (p: string) => this.fresh(p),
+    /** Whether the CTE `name` holds a value evaluated up front (hoisted, or a relational let's). */
+    upFront: (name: string) => this.upFront.has(name),
+    /** Whether `name` is a one-row CTE the emitter made (not a table of the database, not a table's CTE). */
+    oneRow: (name: string) => this.oneRow.has(name),
     /** Records that a recursive CTE is emitted. */
     recursiveCte: () => {
       this.recursive = true;

@@ -310,13 +310,13 @@ export function columnsOf(e: Expr, alias: string): Set<string> {
 }
 
 /** Whether `e` reads a column of a table other than `alias` (so: of an enclosing query). */
-export function readsOuter(e: Expr, alias: string): boolean {
+export function readsOuter(e: Expr, alias: string, skip?: (x: Expr) => boolean): boolean {
   const inner = boundNames(e);
   const columns: { table?: string; name: string }[] = [];
   const stack: unknown[] = [e];
   while (stack.length > 0) {
     const x = stack.pop();
-    if (x === null || typeof x !== 'object') continue;
+    if (x === null || typeof x !== 'object' || skip?.(x as Expr)) continue;
     const o = x as { kind?: string };
     if (o.kind === 'column') columns.push(o as { table?: string; name: string });
     for (const v of Object.values(x)) if (v !== null && typeof v === 'object') stack.push(v);

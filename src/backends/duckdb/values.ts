@@ -9,7 +9,8 @@ import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Reopened, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
 import { foldsToMissing, presentByForm } from '../../passes/static-missing.js';
-import { memoFold } from '../../ir/walk.js';
+import { fold, memoFold } from '../../ir/walk.js';
+import { childEnv, emptyEnv, type Env } from '../../ir/binds.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
 
 const TRUE = bool(true);
@@ -853,7 +854,7 @@ function overList(em: EmitterApi, list: Expr, outT: Type, p: string, sel: (o: Ex
     const o = em.fresh('_o');
     // Tied to the element: an uncorrelated subquery of the body would run up front, over no
     // elements too, where the interpreter runs the body on none.
-    const s = tiedToStep(sel(col(o)) as unknown as Expr, notNull(col(o))) as unknown as Select;
+    const s = tiedToStep(em, sel(col(o)) as unknown as Expr, notNull(col(o))) as unknown as Select;
     // Typed: DuckDB's unnest rejects a NULL that folding left without a list type.
     const from: From = { kind: 'tableFunction', name: 'unnest', args: [listT ? cast(l, repType(listT)) : l], alias: { name: u, columns: [p, o] }, ordinality: true };
     const q = subquery({ ...s, from });
@@ -895,13 +896,21 @@ const UNROLL_LIMIT = 32;
 
 /** The elements of a StreamRange of literals, when there are at most UNROLL_LIMIT. */
 function literalRange(a: ValueIR): number[] | undefined {
-  if (a.kind !== 'StreamRange' || a.start.kind !== 'I32' || a.stop.kind !== 'I32' || a.step.kind !== 'I32' || a.step.value === 0) return undefined;
+  const b = rangeBounds(a);
+  if (b === undefined) return undefined;
+  const [start, stop, step] = b;
   const out: number[] = [];
-  for (let i = a.start.value; a.step.value > 0 ? i < a.stop.value : i > a.stop.value; i += a.step.value) {
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
     out.push(i);
     if (out.length > UNROLL_LIMIT) return undefined;
   }
   return out;
+}
+
+/** Start, stop and step of a `StreamRange` of constants with a step other than 0. */
+function rangeBounds(a: ValueIR): [number, number, number] | undefined {
+  if (a.kind !== 'StreamRange' || a.start.kind !== 'I32' || a.stop.kind !== 'I32' || a.step.kind !== 'I32' || a.step.value === 0) return undefined;
+  return [a.start.value, a.stop.value, a.step.value];
 }
 
 /**
@@ -1042,41 +1051,169 @@ function streamFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | '
  * may: a recursive CTE whose row i+1 is computed from row i.
  */
 function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'StreamScan' }>, scope: Scope, s: Expr, zero: Expr): Expr {
+  // A range of constants: its length and elements computed from the step number, so the CTE
+  // reads nothing of an enclosing query (DuckDB runs a correlated recursive CTE about twice as
+  // slowly) and builds no list.
+  const range = constantRange(n.a);
+  if (range !== undefined) return foldSteps(em, n, scope, zero, range, !readsEnclosing(em, n, scope));
+  return em.share(s, (l) => cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), foldSteps(em, n, scope, zero, { len: call('len', [l]), at: (k) => call('list_extract', [l, k]) }, false)));
+}
+
+/** A stream as its length and its k-th element (from 1). */
+interface Steps {
+  readonly len: Expr;
+  readonly at: (k: Expr) => Expr;
+}
+
+/** A `StreamRange` of constants with a step other than 0. */
+function constantRange(a: ValueIR): Steps | undefined {
+  const b = rangeBounds(a);
+  if (b === undefined) return undefined;
+  const [start, stop, step] = b;
+  const len = Math.max(0, Math.ceil((stop - start) / step));
+  // Every element lies between start and stop: an INTEGER.
+  return { len: big(BigInt(len)), at: (k) => cast(binary('+', big(BigInt(start)), binary('*', binary('-', k, big(1n)), big(BigInt(step)))), scalarType('INTEGER')) };
+}
+
+function foldSteps(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'StreamScan' }>, scope: Scope, zero: Expr, stream: Steps, uncorrelated: boolean): Expr {
   const accT = em.typeOf(n.zero);
-  return em.share(s, (l) => {
-    const r = em.fresh('fold');
-    const rr = em.fresh('f');
-    const i = col('i', rr);
-    const next = binary('+', i, big(1n));
-    const body = tiedToStep(
-      em.toExpr(
-        compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, col('acc', rr)).set(n.name, call('list_extract', [l, next])), closed: false }),
-        accT,
-      ),
-      notNull(i),
-    );
-    const steps: Query = {
-      kind: 'unionAll',
-      queries: [
-        { kind: 'select', columns: [{ expr: big(0n), alias: 'i' }, { expr: zero, alias: 'acc' }] },
-        {
-          kind: 'select',
-          columns: [{ expr: next, alias: 'i' }, { expr: cast(body, repType(accT)), alias: 'acc' }],
-          from: { kind: 'tableRef', name: r, alias: { name: rr } },
-          where: binary('<', i, call('len', [l])),
-        },
-      ],
-    };
-    const result: Select =
-      n.kind === 'StreamScan'
-        ? { kind: 'select', columns: [{ expr: call('list', [col('acc')], { orderBy: [{ expr: col('i'), desc: false }] }) }], from: { kind: 'tableRef', name: r } }
-        : // The last step is step len(l): read by number (a correlated ORDER BY ... LIMIT 1 becomes
-          // arg_max, which drops a -0.0's sign).
-          { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, where: binary('=', col('i'), call('len', [l])) };
-    em.recursiveCte();
-    const folded = subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc'], query: steps }], body: result });
-    return cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), folded);
-  });
+  const r = em.fresh('fold');
+  const rr = em.fresh('f');
+  const i = col('i', rr);
+  // The body reads the step's row through uncorrelated subqueries of the working table (one
+  // row): DuckDB then runs a table query in the body as a plain aggregate over the table,
+  // where a correlated read would make it a join grouped by the row (about 1.5 times slower).
+  // Not in a CTE that reads an enclosing query anyway: DuckDB plans those reads far worse, or
+  // fails to bind them.
+  const ra = em.fresh('w');
+  const stepRead = (c: string): Expr => subquery({ kind: 'select', columns: [{ expr: col(c, ra) }], from: { kind: 'tableRef', name: r, alias: { name: ra } } });
+  // (Decided before the body is compiled: a fold nested in it compiles by what it reads.)
+  const read = uncorrelated ? stepRead : (c: string): Expr => col(c, rr);
+  const step = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, read('acc')).set(n.name, stream.at(binary('+', read('i'), big(1n)))), closed: false }), accT);
+  const carried = carryUpFront(em, step, read);
+  const body = uncorrelated ? ownRow(carried.step, r, rr) : tiedToStep(em, carried.step, notNull(read('i')), r);
+  const steps: Query = {
+    kind: 'unionAll',
+    queries: [
+      { kind: 'select', columns: [{ expr: big(0n), alias: 'i' }, { expr: zero, alias: 'acc' }, ...carried.reads.map((read, k) => ({ expr: read, alias: `u${k}` }))] },
+      {
+        kind: 'select',
+        columns: [{ expr: binary('+', i, big(1n)), alias: 'i' }, { expr: cast(body, repType(accT)), alias: 'acc' }, ...carried.reads.map((_, k) => ({ expr: col(`u${k}`, rr), alias: `u${k}` }))],
+        from: { kind: 'tableRef', name: r, alias: { name: rr } },
+        where: binary('<', i, stream.len),
+      },
+    ],
+  };
+  const result: Select =
+    n.kind === 'StreamScan'
+      ? { kind: 'select', columns: [{ expr: call('list', [col('acc')], { orderBy: [{ expr: col('i'), desc: false }] }) }], from: { kind: 'tableRef', name: r } }
+      : // The last step is step len: read by number (a correlated ORDER BY ... LIMIT 1 becomes
+        // arg_max, which drops a -0.0's sign).
+        { kind: 'select', columns: [{ expr: col('acc') }], from: { kind: 'tableRef', name: r }, where: binary('=', col('i'), stream.len) };
+  em.recursiveCte();
+  return subquery({ kind: 'with', recursive: true, ctes: [{ name: r, columns: ['i', 'acc', ...carried.reads.map((_, k) => `u${k}`)], query: steps }], body: result });
+}
+
+/** `step` with its reads of the working table `r` outside any subquery made columns of the step's row `rr`. */
+function ownRow(step: Expr, r: string, rr: string): Expr {
+  const go = (x: Expr): Expr => {
+    if (x.kind === 'subquery') {
+      const q = x.query;
+      if (q.kind === 'select' && q.from?.kind === 'tableRef' && q.from.name === r && q.where === undefined) return col((q.columns[0]!.expr as Extract<Expr, { kind: 'column' }>).name, rr);
+      return x;
+    }
+    return x.kind === 'lambda' ? x : mapChildren(x, go);
+  };
+  return go(step);
+}
+
+/**
+ * Whether a fold's zero or body reads something the enclosing query binds per row: a variable
+ * (but its own accumulator and element) or relational value whose SQL reads a column, or an
+ * enclosing aggregation. Then its recursive CTE is correlated anyway.
+ */
+function readsEnclosing(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'StreamScan' }>, scope: Scope): boolean {
+  if (scope.agg !== undefined || scope.scan !== undefined) return true;
+  // (A read of a one-row CTE, `SELECT v FROM cte`, reads nothing of the query around it.)
+  const memo = new Map<Val, boolean>();
+  const outer = (v: Val | undefined): boolean => {
+    if (v === undefined) return false;
+    let r = memo.get(v);
+    if (r === undefined) memo.set(v, (r = readsOuter(v as unknown as Expr, '', (x) => oneRowRead(em, x) !== undefined)));
+    return r;
+  };
+  let found = false;
+  const look = (root: IR, own: ReadonlySet<string>): void => {
+    fold<Env<true>, null>(root, emptyEnv<true>(), {
+      enter: (node, i, env) => childEnv<true>(node, i, env, () => true),
+      leave: (node, env) => {
+        if (node.kind === 'Ref' && !env.eval.has(node.name) && !own.has(node.name) && outer(scope.vars.get(node.name))) found = true;
+        if (node.kind === 'RelationalRef' && !env.rel.has(node.name) && outer(scope.rel.get(node.name))) found = true;
+        return null;
+      },
+    });
+  };
+  look(n.zero, new Set());
+  if (!found) look(n.body, new Set([n.accum, n.name]));
+  return found;
+}
+
+/**
+ * A filter's predicate as DuckDB runs it fastest. One that compares with a value computed up
+ * front (`x > (SELECT v FROM rl_1)`) DuckDB makes a join of the rows with that one-row CTE on the
+ * comparison (a nested-loop or piecewise merge join); written `(...) IS NOT DISTINCT FROM TRUE`,
+ * which keeps the same rows, it stays a filter, about 1.5 times faster.
+ */
+export function filterPredicate(em: EmitterApi, pred: Expr): Expr {
+  let found = false;
+  const look = (x: Expr): Expr => {
+    if (found || x.kind === 'lambda') return x;
+    if (x.kind === 'subquery') {
+      const name = oneRowRead(em, x);
+      if (name !== undefined && em.upFront(name)) found = true;
+      return x;
+    }
+    return mapChildren(x, look);
+  };
+  look(pred);
+  return found ? { kind: 'isDistinct', left: pred, right: bool(true), not: true } : pred;
+}
+
+/** The CTE `e` reads, when it is `(SELECT v FROM cte)` of a one-row CTE the emitter made. */
+function oneRowRead(em: EmitterApi, e: Expr): string | undefined {
+  if (e.kind !== 'subquery') return undefined;
+  const q = e.query;
+  return q.kind === 'select' && q.from?.kind === 'tableRef' && em.oneRow(q.from.name) && q.columns.length === 1 && q.where === undefined && q.limit === undefined ? q.from.name : undefined;
+}
+
+/**
+ * The step with each read of a value evaluated up front (a hoisted value's or a relational let's
+ * one-row CTE, semantics.md §7) replaced by a column of the step's row (`u0`, `u1`, ...): the
+ * first row reads it, and each step passes it on. DuckDB would otherwise inline the CTE and
+ * compute it again in every step.
+ */
+function carryUpFront(em: EmitterApi, step: Expr, row: (column: string) => Expr): { step: Expr; reads: Expr[] } {
+  const reads: Expr[] = [];
+  const columns = new Map<string, Expr>();
+  const go = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(go);
+    const e = x as Expr;
+    const name = oneRowRead(em, e);
+    if (name !== undefined && em.upFront(name)) {
+      let c = columns.get(name);
+      if (c === undefined) {
+        c = row(`u${reads.length}`);
+        columns.set(name, c);
+        reads.push(e);
+      }
+      return c;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = go(v);
+    return out;
+  };
+  return { step: go(step) as Expr, reads };
 }
 
 /**
@@ -1086,7 +1223,7 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
  * to bind column reference"); one that reads the step's row binds. The step runs once per
  * iteration anyway.
  */
-function tiedToStep(step: Expr, always: Expr): Expr {
+function tiedToStep(em: EmitterApi, step: Expr, always: Expr, working?: string): Expr {
   const go = (x: unknown): unknown => {
     if (x === null || typeof x !== 'object') return x;
     if (Array.isArray(x)) return x.map(go);
@@ -1098,7 +1235,10 @@ function tiedToStep(step: Expr, always: Expr): Expr {
     // A read of a one-row CTE, `SELECT v FROM cte`, gets `LIMIT 1` instead: DuckDB 1.5 sometimes
     // returns more than one row for it in a step, and a read tied to the step's row comes back
     // NULL now and then (a race: about 3 runs in 100).
-    const cteRead = q.kind === 'select' && q.from?.kind === 'tableRef' && q.where === undefined;
+    // (Only of a one-row CTE: a table of the database read in a step keeps all its rows.)
+    const cteRead = q.kind === 'select' && q.from?.kind === 'tableRef' && em.oneRow(q.from.name) && q.where === undefined;
+    // (A read of the step's own row is one already.)
+    if (q.kind === 'select' && q.from?.kind === 'tableRef' && q.from.name === working) return out;
     if (cteRead) return { ...q, limit: { kind: 'number', type: 'BIGINT', value: 1n } };
     if (q.kind === 'select' && !readsOuter(x as Expr, '')) return { ...q, where: and([...(q.where ? [q.where] : []), always]) };
     // So is an unnest or range whose arguments read nothing outside (a reader's take constants).

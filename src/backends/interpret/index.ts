@@ -5,8 +5,8 @@ import { maxDepth } from '../../ir/walk.js';
 import type { IR, Span, TableWriter } from '../../ir/nodes.js';
 import type { TableType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
-import { isTableType, type AnyType, type TypecheckOptions } from '../../passes/typecheck.js';
-import { prepare } from '../../passes/prepare.js';
+import { isTableType, type AnyType } from '../../passes/typecheck.js';
+import { prepare, type PrepareOptions } from '../../passes/prepare.js';
 import { compile, locate } from './compile.js';
 import type { Row, TableSource, TableValue } from './tables.js';
 import { strictChecker } from './strict.js';
@@ -15,7 +15,7 @@ export { RuntimeError, type RuntimeErrorClass } from './errors.js';
 export { withInexactNudge } from './nudge.js';
 export type { TableSource, TableValue, Row } from './tables.js';
 
-export interface InterpretOptions extends TypecheckOptions {
+export interface InterpretOptions extends PrepareOptions {
   /** Check every value against its node's type (on in tests). */
   readonly strict?: boolean;
   readonly source?: TableSource;
