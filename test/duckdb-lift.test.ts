@@ -118,4 +118,12 @@ describe('a nested query runs once on DuckDB (EXPLAIN ANALYZE)', () => {
     expect(Math.abs(v - w)).toBeLessThan(1e-12);
     expect(Math.abs(v - 3)).toBeLessThan(1e-7);
   });
+
+  test('a fold over a constant range inside the step of a fold over a list runs (DuckDB failed to bind the one form nested in the other)', async () => {
+    // Found by the harness (seed 4800023), reduced.
+    const text = "(Switch\n  (ApplyUnaryPrimOp BitCount\n    (StreamFold nan `(`\n      (ToStream False\n        (Literal Array[Dict[Float32,Int64]] \"[[{\\\"key\\\":\\\"-Infinity\\\",\\\"value\\\":9007199254740993},{\\\"key\\\":-3.4028235e+38,\\\"value\\\":-2814013438877386671},{\\\"key\\\":3.1415927,\\\"value\\\":1},{\\\"key\\\":null,\\\"value\\\":null}],[{\\\"key\\\":1,\\\"value\\\":-9223372036854775808}],[{\\\"key\\\":1e-45,\\\"value\\\":2147483648},{\\\"key\\\":2875.7334,\\\"value\\\":9007199254740993},{\\\"key\\\":16777216,\\\"value\\\":9223372036854775807}]]\"))\n      (NA Int64)\n      (StreamFold `$1` i\n        (StreamRange 0 False (I32 0) (I32 50) (I32 1))\n        (NA Int64)\n        (ApplyBinaryPrimOp Add\n          (TableCount (TableRange 1 1))\n          (Let eval key\n            (Ref i)\n            (TableCount\n              (TableFilter\n                (TableRange 1 None)\n                (ApplyComparisonOp LT (GetField idx (Ref row)) (Ref key)))))))))\n  (True)\n  (NA Boolean))";
+    expect(compileProgram(parse(text)).main.match(/WITH RECURSIVE/g)).toHaveLength(2);
+    // The inner fold is 1 + (1 if 0 < 49, the last element) = 2, BitCount(2) = 1: the first case.
+    expect(await agreed(text)).toBe(true);
+  });
 });

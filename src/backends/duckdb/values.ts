@@ -1055,9 +1055,14 @@ function recursiveFold(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' 
   // reads nothing of an enclosing query (DuckDB runs a correlated recursive CTE about twice as
   // slowly) and builds no list.
   const range = constantRange(n.a);
-  if (range !== undefined) return foldSteps(em, n, scope, zero, range, !readsEnclosing(em, n, scope));
+  // (Nor a fold in another's step, or with one in its own: DuckDB 1.5 fails to bind a
+  // recursive CTE of the one form nested in one of the other.)
+  if (range !== undefined) return foldSteps(em, n, scope, zero, range, !inStep.has(em) && !hasLoop(n.body) && !readsEnclosing(em, n, scope));
   return em.share(s, (l) => cases(whenMissing(em, [[n.a, l]], em.typeOf(n)), foldSteps(em, n, scope, zero, { len: call('len', [l]), at: (k) => call('list_extract', [l, k]) }, false)));
 }
+
+/** Emitters compiling the step of a recursive CTE now. */
+const inStep = new WeakSet<EmitterApi>();
 
 /** A stream as its length and its k-th element (from 1). */
 interface Steps {
@@ -1089,7 +1094,14 @@ function foldSteps(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold' | 'S
   const stepRead = (c: string): Expr => subquery({ kind: 'select', columns: [{ expr: col(c, ra) }], from: { kind: 'tableRef', name: r, alias: { name: ra } } });
   // (Decided before the body is compiled: a fold nested in it compiles by what it reads.)
   const read = uncorrelated ? stepRead : (c: string): Expr => col(c, rr);
-  const step = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, read('acc')).set(n.name, stream.at(binary('+', read('i'), big(1n)))), closed: false }), accT);
+  const outerStep = inStep.has(em);
+  inStep.add(em);
+  let step: Expr;
+  try {
+    step = em.toExpr(compileValue(em, n.body, { ...scope, vars: scope.vars.set(n.accum, read('acc')).set(n.name, stream.at(binary('+', read('i'), big(1n)))), closed: false }), accT);
+  } finally {
+    if (!outerStep) inStep.delete(em);
+  }
   const carried = carryUpFront(em, step, read);
   const body = uncorrelated ? ownRow(carried.step, r, rr) : tiedToStep(em, carried.step, notNull(read('i')), r);
   const steps: Query = {
