@@ -54,7 +54,7 @@ function outermost(root: IR, set: ReadonlySet<IR>): Set<IR> {
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (set.has(n)) out.add(n);
-    else stack.push(...children(n));
+    else for (const c of children(n)) stack.push(c);
   }
   return out;
 }

@@ -1178,14 +1178,12 @@ function readsEnclosing(em: EmitterApi, n: Extract<ValueIR, { kind: 'StreamFold'
  */
 export function filterPredicate(em: EmitterApi, pred: Expr): Expr {
   let found = false;
-  const look = (x: Expr): Expr => {
-    if (found || x.kind === 'lambda') return x;
+  const look = (x: Expr): void => {
+    if (found || x.kind === 'lambda') return;
     if (x.kind === 'subquery') {
       const name = oneRowRead(em, x);
-      if (name !== undefined && em.upFront(name)) found = true;
-      return x;
-    }
-    return mapChildren(x, look);
+      found = name !== undefined && em.upFront(name);
+    } else forChildren(x, look);
   };
   look(pred);
   return found ? { kind: 'isDistinct', left: pred, right: bool(true), not: true } : pred;
