@@ -5,7 +5,7 @@
 // text it writes; for a balanced tree that text grows a little faster than the node count,
 // because lines are indented by depth (capped at 60 columns).
 // Sections, all by default or those named: `node --expose-gc bench/run.mjs requiredness` runs
-// only the requiredness one (sections: front, interpret, duckdb, requiredness, lift).
+// only the requiredness one (sections: front, interpret, duckdb, requiredness, lift, grad).
 import { execFileSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
@@ -69,3 +69,10 @@ if (want('requiredness')) execFileSync(process.execPath, ['--expose-gc', 'bench/
 // Nested queries (issue 6): a filter with a nested aggregate over 10,000,000 rows, and a
 // 100-step fold aggregating 1,000,000 rows per step, against hand SQL and a client loop.
 if (want('lift') && process.env.BENCH_DUCKDB !== '0') execFileSync(process.execPath, ['bench/lift.mjs'], { stdio: 'inherit' });
+
+// Differentiation (issue 7): gradient descent of a logistic regression with `Gradient` as one
+// recursive query on DuckDB, against a client loop and hand SQL (BENCH_DUCKDB=0 skips that
+// part), and the size of P partials of MLP losses after the pass (see bench/grad.mjs).
+// (A larger stack, within the thread's 8 MB: the SQL emitter recurses per nesting level, and
+// the 1,024 parameters are 1,024 nested lets.)
+if (want('grad')) execFileSync(process.execPath, ['--stack-size=7000', 'bench/grad.mjs'], { stdio: 'inherit' });

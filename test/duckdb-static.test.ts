@@ -202,7 +202,7 @@ const compiledOnes = results.filter((r): r is Extract<Compiled, { compiled: Comp
 const unsupported = results.filter((r): r is Extract<Compiled, { unsupported: string }> => 'unsupported' in r);
 
 /** How many programs may be beyond the backend (IRC4001) today; lower it as support grows. */
-const MAX_UNSUPPORTED = 6; // measured: ArraySort with other comparators (3), Grad/Gradient (3)
+const MAX_UNSUPPORTED = 3; // measured: ArraySort with other comparators (3)
 
 describe('which programs compile', () => {
   test('the directories hold the programs', () => {
@@ -218,8 +218,8 @@ describe('which programs compile', () => {
   test(`at most ${MAX_UNSUPPORTED} programs are unsupported, and those name what they lack`, () => {
     expect(unsupported.length, unsupported.map((u) => `${u.file}: ${u.unsupported}`).join('\n')).toBeLessThanOrEqual(MAX_UNSUPPORTED);
     for (const u of unsupported) expect(u.unsupported).toMatch(/cannot express/);
-    // the examples are the programs users try first: only the gradient example (Grad, issue 7) may wait
-    expect(unsupported.filter((u) => u.file.startsWith('examples/')).map((u) => u.file)).toEqual(['examples/gradient-step.ir']);
+    // the examples are the programs users try first: all of them run on DuckDB
+    expect(unsupported.filter((u) => u.file.startsWith('examples/')).map((u) => u.file)).toEqual([]);
   });
 });
 

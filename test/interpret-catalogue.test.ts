@@ -43,13 +43,11 @@ const errorClasses: readonly RuntimeErrorClass[] = [
 
 /**
  * Node kinds the catalogue need not contain. Each still has a reason to be here:
- * - Grad, Gradient: the differentiation pass (issue 7) does not exist yet; the interpreter
- *   raises InvalidArgument for them (the catalogue checks that, in grad.ir and gradient.ir).
  * - TableRead: needs a file or a DuckDB table; covered by the reader tests, not here.
  * - TableWrite: needs a file; the catalogue checks that without a sink the interpreter raises Input (irc run supplies one: test/interpret-write.test.ts)
  *   (class Input, table-write.ir).
  */
-const exemptKinds: readonly Kind[] = ['Grad', 'Gradient', 'TableRead', 'TableWrite'];
+const exemptKinds: readonly Kind[] = ['TableRead', 'TableWrite'];
 
 type Expectation =
   | { readonly kind: 'value'; readonly json: string }

@@ -150,8 +150,10 @@ const cases: readonly (readonly [string, string, string])[] = [
   ['TableWrite returns Void', '(TableWrite "{\\"name\\":\\"ParquetWriter\\",\\"path\\":\\"/dev/null\\"}" (TableRange 1 None))', 'Void'],
   ['CollectDistributedArray', `(CollectDistributedArray s c g (ToStream False (MakeArray None (I32 1))) (MakeStruct (a (NA Int32))) (MakeStruct (x (Ref c)) (y (GetField a (Ref g)))) (Str "id"))`, '+Array[+Struct{x:+Int32,y:Int32}]'],
   ['CollectDistributedArray: a missing body', `(CollectDistributedArray s c g (ToStream False (MakeArray None (I32 1))) (MakeStruct) (NA Int32) (Str "id"))`, '+Array[Int32]'],
-  ['Grad is not analysed before differentiation', '(Let eval x (F64 1) (Grad x (Ref x)))', 'Float64'],
-  ['Gradient', '(Let eval x (F64 1) (Gradient (x) (Ref x)))', 'Struct{x:Float64}'],
+  ['Grad is missing where its body is', '(Let eval x (F64 1) (Grad x (Ref x)))', '+Float64'],
+  ['Grad of a body that can be missing', '(Let eval x (F64 1) (Grad x (ApplyBinaryPrimOp Add (Ref x) (NA Float64))))', 'Float64'],
+  ['Gradient: a present struct, its fields as the body', '(Let eval x (F64 1) (Gradient (x) (Ref x)))', '+Struct{x:+Float64}'],
+  ['Gradient of a body that can be missing', '(Let eval x (F64 1) (Gradient (x) (ApplyBinaryPrimOp Add (Ref x) (NA Float64))))', '+Struct{x:Float64}'],
 ];
 
 describe('requiredness: precision', () => {

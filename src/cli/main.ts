@@ -12,6 +12,7 @@ import { isTableIR } from '../ir/nodes.js';
 import { printIR, printRequiredTableType, printRequiredType } from '../ir/print.js';
 import { parseWithComments } from '../parse/index.js';
 import { check } from '../passes/pipeline.js';
+import { differentiate, hasGrad } from '../passes/differentiate.js';
 import { liftRelationalLets } from '../passes/lift-relational-lets.js';
 import { analyzeRequiredness } from '../passes/requiredness.js';
 import { isTableType } from '../passes/typecheck.js';
@@ -65,7 +66,9 @@ function program(io: Io): Command {
     .argument('<file>', 'the .ir file, or - for standard input')
     .action((file: string) => {
       const { name, text } = readInput(file, io);
-      check(text, name);
+      const checked = check(text, name);
+      // A Grad through a construct with no derivative rule is an error of the program too.
+      if (hasGrad(checked.ir)) differentiate(checked.ir);
       io.stderr(`${name}: ok\n`);
     });
 
@@ -103,12 +106,12 @@ function program(io: Io): Command {
     .command('compile')
     .description('type-check a program and print it at a stage of the pipeline')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .option('--emit <what>', 'ir: the checked IR; lifted: after lifting nested queries into relational lets; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
+    .option('--emit <what>', 'ir: the checked IR; grad: after differentiation (Grad and Gradient rewritten); lifted: after lifting nested queries into relational lets; typed: every node with its type (+: never missing); sql: the DuckDB SQL', 'ir')
     .option('--db <path>', 'with --emit sql or typed: the DuckDB database whose tables TableRead names')
     .action(async (file: string, opts: { emit: string; db?: string }) => {
       const { name, text } = readInput(file, io);
-      if (opts.emit !== 'ir' && opts.emit !== 'lifted' && opts.emit !== 'typed' && opts.emit !== 'sql') {
-        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir, lifted, typed or sql)\n`);
+      if (opts.emit !== 'ir' && opts.emit !== 'grad' && opts.emit !== 'lifted' && opts.emit !== 'typed' && opts.emit !== 'sql') {
+        io.stderr(`irc: unknown --emit '${opts.emit}' (choose ir, grad, lifted, typed or sql)\n`);
         throw new Exit(1);
       }
       if (opts.emit === 'sql') {
@@ -119,6 +122,10 @@ function program(io: Io): Command {
       const checked = check(text, name);
       if (opts.emit === 'ir') {
         io.stdout(printIR(checked.ir) + '\n');
+        return;
+      }
+      if (opts.emit === 'grad') {
+        io.stdout(printIR(differentiate(checked.ir).ir) + '\n');
         return;
       }
       if (opts.emit === 'lifted') {
@@ -134,6 +141,15 @@ function program(io: Io): Command {
         return isTableType(t) ? printRequiredTableType(t, req.table(n)!) : printRequiredType(t, req.value(n)!);
       };
       io.stdout(printIR(checked.ir, { annotate }) + '\n');
+    });
+
+  cmd
+    .command('grad')
+    .description('print a program with its Grad and Gradient nodes differentiated (as compile --emit grad)')
+    .argument('<file>', 'the .ir file, or - for standard input')
+    .action((file: string) => {
+      const { name, text } = readInput(file, io);
+      io.stdout(printIR(differentiate(check(text, name).ir).ir) + '\n');
     });
 
   cmd

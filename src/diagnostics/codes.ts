@@ -48,6 +48,7 @@ export const codes = {
   wrongArgCount: c('IRC2016', 'a function or aggregator given the wrong number of arguments'),
   returnTypeMismatch: c('IRC2017', 'an Apply whose declared return type is not what the function returns'),
   unexpectedTypeArgs: c('IRC2018', 'an Apply with type arguments, which no function takes'),
+  notDifferentiable: c('IRC2019', 'a Grad or Gradient whose body depends on the variable through a construct with no derivative rule'),
   // ---- names and scopes ----------------------------------------------------------------------
   unsupportedSql: c('IRC4001', 'a construct the DuckDB backend cannot express in SQL'),
   duckdbFailed: c('IRC4002', 'DuckDB rejected or failed on the compiled SQL for a reason that is not a runtime error class'),

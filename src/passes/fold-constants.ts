@@ -220,7 +220,20 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
         if (!letBinding || b.source.of !== 'type') return { depth };
         return { depth, value: children(binder)[b.source.child] };
       };
-      return { env: childEnv(node, i, ctx.env, resolve), depth: ctx.depth + 1 };
+      let env = childEnv(node, i, ctx.env, resolve);
+      // In a Grad body (left to the interpreter's dual numbers) the variable varies: it is not
+      // the constant it is bound to, there or in per-row code that sees the same binding. (A
+      // missing one stays: it has no dual.)
+      if (node.kind === 'Grad' || node.kind === 'Gradient') {
+        for (const n of node.kind === 'Grad' ? [node.name] : node.names) {
+          const b = env.eval.get(n);
+          if (b === undefined || (b.value !== undefined && knownScalars.get(b.value)?.value === null)) continue;
+          const varying: Binding = { depth: b.depth };
+          const scope = (m: Env<Binding>['agg']) => (m !== null && m.get(n) === b ? m.set(n, varying) : m);
+          env = { ...env, eval: env.eval.set(n, varying), agg: scope(env.agg), scan: scope(env.scan) };
+        }
+      }
+      return { env, depth: ctx.depth + 1 };
     },
     leave: (node, ctx, results) => {
       const o = leave(node, ctx, results);
@@ -279,6 +292,10 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       if (ctx.env.eval.get(node.name)?.row) presentRows.add(node);
     }
     else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name)?.depth ?? -1);
+    else if (node.kind === 'Grad' || node.kind === 'Gradient') {
+      // A Grad reads its variables (where its body does not, the derivative is still 0 or missing by them).
+      for (const n of node.kind === 'Grad' ? [node.name] : node.names) reads = Math.min(reads, ctx.env.eval.get(n)?.depth ?? -1);
+    }
     else if (AGG_KINDS.has(node.kind)) reads = Math.min(reads, ownerDepth('isScan' in node ? node.isScan : node.kind === 'ApplyScanOp'));
     else if (node.kind === 'Let') {
       // Its agg (scan) bindings run per row of the enclosing aggregation.

@@ -12,8 +12,10 @@ import { compile, locate } from '../backends/interpret/compile.js';
 import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
 import { foldConstants, raiseWhenNeeded } from './fold-constants.js';
+import { differentiate, hasGrad } from './differentiate.js';
 import { liftRelationalLets } from './lift-relational-lets.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
+import type { RequirednessOptions } from './requiredness.js';
 
 export interface Prepared {
   readonly ir: IR;
@@ -29,9 +31,14 @@ export interface Prepared {
   readonly lets: number;
 }
 
-export interface PrepareOptions extends TypecheckOptions {
+export interface PrepareOptions extends TypecheckOptions, RequirednessOptions {
   /** Lift hoisted queries into relational lets (default true; false to compare with the program as written). */
   readonly lift?: boolean;
+  /**
+   * How `Grad` and `Gradient` run: 'symbolic' (default) rewrites them first
+   * (differentiate.ts); 'dual' leaves them to the interpreter's dual numbers, the independent check.
+   */
+  readonly grad?: 'symbolic' | 'dual';
 }
 
 /**
@@ -39,6 +46,7 @@ export interface PrepareOptions extends TypecheckOptions {
  * into relational lets, so that equal ones run once. Throws `UserError` on a type error.
  */
 export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
+  if (options.grad !== 'dual' && hasGrad(ir)) ir = differentiate(ir, options).ir;
   const first = analyse(ir, options);
   if (first.hoisted.size === 0 || options.lift === false) return first;
   const lifted = liftRelationalLets(first.ir, first.types, { mayLift: (q) => first.hoisted.has(q), alsoLift: outermost(first.ir, first.hoisted) });

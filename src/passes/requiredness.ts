@@ -736,10 +736,14 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       }
       case 'TableGetGlobals':
         return lowerAll(r, at(0) + inLayout(0).row!.size, l.size);
-      // Derivatives run only after the differentiation pass (issue 7) rewrites them: nothing is claimed.
+      // A derivative is missing where its body is (semantics.md §10); a Gradient's struct is present.
       case 'Grad':
-      case 'Gradient':
-        return lowerEverywhere(r, l.size);
+        return lowerTop(r, inReq(0));
+      case 'Gradient': {
+        let changed = false;
+        for (let i = 0; i < l.fields!.length; i++) changed = lowerTop(r + l.offsets![i]!, inReq(0)) || changed;
+        return changed;
+      }
     }
     return assertNever(n);
   }

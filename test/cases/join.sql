@@ -43,7 +43,7 @@ WITH
     SELECT
       "g13"."k0" AS "idx",
       "g13"."a1" AS "n",
-      list_extract(list_transform([coalesce("g13"."a2", CAST(0 AS BIGINT))], lambda "_v14": CASE WHEN "_v14" < CAST('-9223372036854775808' AS HUGEINT) OR "_v14" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v14" AS BIGINT) END), CAST(1 AS BIGINT)) AS "total",
+      CASE WHEN coalesce("g13"."a2", CAST(0 AS BIGINT)) < CAST('-9223372036854775808' AS HUGEINT) OR coalesce("g13"."a2", CAST(0 AS BIGINT)) > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST(coalesce("g13"."a2", CAST(0 AS BIGINT)) AS BIGINT) END AS "total",
       coalesce("g13"."a3", CAST([] AS VARCHAR[])) AS "names"
     FROM (
       SELECT

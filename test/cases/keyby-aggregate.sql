@@ -7,7 +7,7 @@ WITH
   "t5" AS (
     SELECT
       "t3"."idx" AS "idx",
-      list_extract(list_transform([coalesce("t3"."__w0", CAST(0 AS BIGINT))], lambda "_v4": CASE WHEN "_v4" < CAST('-9223372036854775808' AS HUGEINT) OR "_v4" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v4" AS BIGINT) END), CAST(1 AS BIGINT)) AS "running"
+      CASE WHEN coalesce("t3"."__w0", CAST(0 AS BIGINT)) < CAST('-9223372036854775808' AS HUGEINT) OR coalesce("t3"."__w0", CAST(0 AS BIGINT)) > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST(coalesce("t3"."__w0", CAST(0 AS BIGINT)) AS BIGINT) END AS "running"
     FROM (
       SELECT
         "t3".*,
@@ -32,7 +32,7 @@ WITH
           CASE
             WHEN CAST(3 AS INTEGER) = CAST(0 AS INTEGER) THEN CAST(error('IRC:DivisionByZero:1:integer modulo by zero') AS INTEGER)
             WHEN CAST(3 AS INTEGER) = CAST(-1 AS INTEGER) THEN CAST(0 AS INTEGER)
-            ELSE list_extract(list_transform(["t6"."idx" % CAST(3 AS INTEGER)], lambda "_v7": CASE WHEN "_v7" <> CAST(0 AS INTEGER) AND ("_v7" < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "_v7" + CAST(3 AS INTEGER) ELSE "_v7" END), CAST(1 AS BIGINT))
+            ELSE CASE WHEN "t6"."idx" % CAST(3 AS INTEGER) <> CAST(0 AS INTEGER) AND ("t6"."idx" % CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) <> (CAST(3 AS INTEGER) < CAST(0 AS INTEGER)) THEN "t6"."idx" % CAST(3 AS INTEGER) + CAST(3 AS INTEGER) ELSE "t6"."idx" % CAST(3 AS INTEGER) END
           END AS "__k_bucket"
         FROM "t5" AS "t6"
       ) AS "t8"

@@ -4,7 +4,7 @@ WITH
     FROM range(CAST(10 AS BIGINT)) AS "r1"
   )
 SELECT CAST((
-  SELECT {'n': "a4"."a0", 's': list_extract(list_transform([coalesce("a4"."a1", CAST(0 AS BIGINT))], lambda "_v5": CASE WHEN "_v5" < CAST('-9223372036854775808' AS HUGEINT) OR "_v5" > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST("_v5" AS BIGINT) END), CAST(1 AS BIGINT))}
+  SELECT {'n': "a4"."a0", 's': CASE WHEN coalesce("a4"."a1", CAST(0 AS BIGINT)) < CAST('-9223372036854775808' AS HUGEINT) OR coalesce("a4"."a1", CAST(0 AS BIGINT)) > CAST('9223372036854775807' AS HUGEINT) THEN CAST(error('IRC:IntegerOverflow:0:aggregation result out of the Int64 range') AS BIGINT) ELSE CAST(coalesce("a4"."a1", CAST(0 AS BIGINT)) AS BIGINT) END}
   FROM (
     SELECT
       count(*) AS "a0",

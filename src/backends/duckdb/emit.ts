@@ -34,6 +34,8 @@ import {
   type Query,
   type Select,
   type SelectItem,
+  forChildren,
+  mapChildren,
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
@@ -111,6 +113,12 @@ interface AggCtx {
    * reads an aggregate reads a column, not an aggregate at the wrong query level.
    */
   readonly collect?: (e: Expr) => Expr;
+  /**
+   * A TableAggregate's rows: a per-row binding (`Let agg`, `AggLet`) becomes a column of a
+   * projection over them, computed once per row however often it is read (inlined, a value
+   * read by n others would be computed n times, and a chain of them exponentially often).
+   */
+  readonly rowColumn?: (e: Expr) => Expr;
   /**
    * Scans read by row number: a per-row aggregation subquery that reads nothing but the current
    * row (`rowAlias`) becomes a column of the projection below, computed for every row even where
@@ -409,6 +417,14 @@ export class Emitter {
     if (this.simple(e)) return body(e);
     const p = this.fresh('_v');
     const b = body(col(p));
+    // A small expression read a few times is repeated: a list and a lambda per row cost more
+    // than computing exp(x) twice, and the text stays bounded (a few copies of a few nodes).
+    // (Not one that raises: the lambda computes `e` even where no branch reads it.)
+    // (Only where every read is in reach: a subquery's reads are not counted or replaced here.)
+    if (!raisesInSql(e) && !containsSubquery(b)) {
+      const reads = countColumn(b, p);
+      if (reads <= 1 || (reads <= 4 && exprSize(e, 6) <= 5)) return replaceColumn(b, p, e);
+    }
     if (containsSubquery(b)) {
       // DuckDB lambdas cannot hold subqueries: bind through a one-row derived table instead.
       return { kind: 'subquery', query: { kind: 'select', columns: [{ expr: b }], from: { kind: 'subqueryFrom', query: { kind: 'select', columns: [{ expr: e, alias: p }] }, alias: { name: this.fresh('s') } } } };
@@ -1163,6 +1179,45 @@ const subMemo = new WeakMap<object, boolean>();
  * Whether an expression holds a subquery (which a DuckDB lambda cannot). Memoized per node, and
  * SQL trees share nodes, so repeated questions over nested expressions stay linear.
  */
+/** How many times column `name` (unqualified) is read in `e`. */
+function countColumn(e: Expr, name: string): number {
+  let n = 0;
+  const visit = (x: Expr): void => {
+    if (x.kind === 'column' && x.table === undefined && x.name === name) n++;
+    forChildren(x, visit);
+  };
+  visit(e);
+  return n;
+}
+
+/** `e` with column `name` (unqualified) replaced by `by`. */
+function replaceColumn(e: Expr, name: string, by: Expr): Expr {
+  const go = (x: Expr): Expr => (x.kind === 'column' && x.table === undefined && x.name === name ? by : mapChildren(x, go));
+  return go(e);
+}
+
+/** Nodes of `e`, counted up to `limit`. */
+function exprSize(e: Expr, limit: number): number {
+  let n = 0;
+  const visit = (x: Expr): void => {
+    if (++n > limit) return;
+    forChildren(x, visit);
+  };
+  visit(e);
+  return n;
+}
+
+/** Whether `e` calls DuckDB's error() (how a raise is emitted) or holds a subquery. */
+function raisesInSql(e: Expr): boolean {
+  let found = false;
+  const visit = (x: Expr): void => {
+    if ((x.kind === 'call' && x.name === 'error') || x.kind === 'subquery') found = true;
+    if (!found) forChildren(x, visit);
+  };
+  visit(e);
+  return found;
+}
+
 export function containsSubquery(root: Expr): boolean {
   const stack: [object, boolean][] = [[root, false]];
   while (stack.length > 0) {

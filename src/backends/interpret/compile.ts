@@ -23,6 +23,7 @@ import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
 import type { DemandInfo } from '../../passes/demand.js';
+import { compileGrad, type DualDeps } from './dual.js';
 
 export type V = (f: Frame) => unknown;
 type Seq = (f: Frame, ctx: AggContext) => void;
@@ -34,12 +35,16 @@ export interface Compiled {
   /** The aggregation and scan scopes this node was compiled in (to tell which seqs belong). */
   readonly aggScope: IR | null;
   readonly scanScope: IR | null;
+  /** Inside a Grad or Gradient body: the children's, which dual mode falls back on (dual.ts). */
+  readonly parts?: readonly Compiled[];
 }
 
 interface Ctx {
   readonly env: Env<Loc>;
   readonly aggScope: IR | null;
   readonly scanScope: IR | null;
+  /** Whether the node lies in the body of a Grad or Gradient. */
+  readonly inGrad: boolean;
 }
 
 export interface CompileOptions {
@@ -124,13 +129,22 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
 
   const rootFrame = frame(rootBinder, rootSlots, null);
   const preludes: (() => unknown)[] = [];
-  const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null }, {
+  const skipped = (node: IR): boolean => !isTableIR(node) && ((demand !== undefined && !demand.needed(node)) || foldsToMissing(node));
+  let dualDeps: DualDeps | undefined;
+  const compiled = fold<Ctx, Compiled>(root, { env: env0, aggScope: null, scanScope: null, inGrad: false }, {
     enter: (node, i, ctx) => {
       // Which aggregation a child's aggregators feed is whichever node opened its scope (binds.ts).
       const env = childEnv(node, i, ctx.env, resolve);
-      return { env, aggScope: env.agg !== null ? (env.aggOwner ?? null) : null, scanScope: env.scan !== null ? (env.scanOwner ?? null) : null };
+      return {
+        env,
+        aggScope: env.agg !== null ? (env.aggOwner ?? null) : null,
+        scanScope: env.scan !== null ? (env.scanOwner ?? null) : null,
+        inGrad: ctx.inGrad || node.kind === 'Grad' || node.kind === 'Gradient',
+      };
     },
     leave: (node, ctx, kids) => {
+      // Inside a Grad body dual mode falls back on the children's closures.
+      const withParts = (c: Compiled): Compiled => (ctx.inGrad ? { ...c, parts: kids } : c);
       const own = (k: Compiled, scope: 'agg' | 'scan') =>
         scope === 'agg' ? (k.aggScope === ctx.aggScope ? k.seq : null) : k.scanScope === ctx.scanScope ? k.scan : null;
       // By default a node's seq runs its children's seqs (aggregations inside, say, an Add).
@@ -144,12 +158,13 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       };
       // A value nothing needs is not evaluated (semantics.md §1), aggregators included.
       // So is one missing by its form (static missingness).
-      if (!isTableIR(node) && ((demand !== undefined && !demand.needed(node)) || foldsToMissing(node))) {
-        return { v: () => null, seq: null, scan: null, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
+      if (skipped(node)) {
+        return withParts({ v: () => null, seq: null, scan: null, aggScope: ctx.aggScope, scanScope: ctx.scanScope });
       }
       let seq = passSeq('agg');
       let scan = passSeq('scan');
-      const special = aggregationNode(node, kids, own);
+      const special: { v?: V; seq?: Seq | null; scan?: Seq | null } | null =
+        node.kind === 'Grad' || node.kind === 'Gradient' ? gradNode(node, ctx, kids) : aggregationNode(node, kids, own);
       if (special) {
         if (special.seq !== undefined) seq = special.seq;
         if (special.scan !== undefined) scan = special.scan;
@@ -172,7 +187,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
         };
       }
       if (options.hoisted?.has(node) && (demand === undefined || demand.needed(node))) v = hoist(v);
-      return { v, seq, scan, aggScope: ctx.aggScope, scanScope: ctx.scanScope };
+      return withParts({ v, seq, scan, aggScope: ctx.aggScope, scanScope: ctx.scanScope });
     },
   });
 
@@ -197,6 +212,20 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
     };
     preludes.push(run);
     return run;
+  }
+
+  /** Grad and Gradient the differentiation pass left in place: by dual numbers (dual.ts). */
+  function gradNode(node: IR & { kind: 'Grad' | 'Gradient' }, ctx: Ctx, kids: readonly Compiled[]): { v: V; seq?: Seq | null } {
+    dualDeps ??= {
+      typeOf,
+      resolve,
+      skipped,
+      demand,
+      at: (span) => {
+        raisedAt = span;
+      },
+    };
+    return compileGrad(node, ctx.env, ctx.aggScope, kids[0]!, dualDeps);
   }
 
   // ---- aggregation ---------------------------------------------------------------------------
@@ -786,9 +815,7 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       }
       case 'Grad':
       case 'Gradient':
-        return () => {
-          throw raise(node, 'InvalidArgument', `${node.kind} must be rewritten by the differentiation pass before it runs (issue 7)`);
-        };
+        throw new InternalError(`interpreter: ${node.kind} is compiled by gradNode`);
       case 'AggLet':
       case 'AggFilter':
       case 'AggExplode':
