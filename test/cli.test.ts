@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,30 @@ describe('irc CLI', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(r.stdout.trim()).toBe(pkg.version);
   });
+
+  test('grad prints the program differentiated, and so does compile --emit grad', async () => {
+    const text = '(Let eval x (Cast Float64 (I32 7)) (Grad x (ApplyBinaryPrimOp Multiply (Ref x) (ApplyBinaryPrimOp Multiply (Ref x) (Ref x)))))';
+    const r = await runCli(['grad', '-'], text);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Grad');
+    expect(parse(r.stdout)).toBeDefined();
+    expect((await runCli(['compile', '-', '--emit', 'grad'], text)).stdout).toBe(r.stdout);
+    const run = await runCli(['run', '-', '--backend', 'interpret'], r.stdout);
+    expect(run.stdout).toBe('147\n');
+  });
+
+  test('a 10,000-deep Grad body differentiates (in the worker with a large stack): grad, check and run', () => {
+    // d/dx of x/2 + (x/2 + (... + x)) nested 10,000 times is 5,001. (The built CLI: the worker is a built file.)
+    const body = '(ApplyBinaryPrimOp Add (ApplyBinaryPrimOp Multiply (Ref x) (F64 0.5)) '.repeat(10_000) + '(Ref x)' + ')'.repeat(10_000);
+    const text = `(Let eval x (F64 2.0) (Grad x ${body}))`;
+    const irc = (...args: string[]) => spawnSync(process.execPath, ['bin/irc.js', ...args, '-'], { input: text, encoding: 'utf8' });
+    const g = irc('grad');
+    expect(g.stderr).toBe('');
+    expect(g.stdout).toBe('(F64 5001.0)\n');
+    expect(irc('check').status).toBe(0);
+    expect(irc('run').stdout).toBe('5001\n');
+  }, 120_000);
 
   test('check accepts a good program', async () => {
     const r = await runCli(['check', 'examples/aggregate.ir']);

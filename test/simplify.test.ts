@@ -266,6 +266,21 @@ describe('Let', () => {
     expect(simp(p)).toBe(p);
   });
 
+  test('a missing constant is not written in: the constant folder treats the two spellings apart', () => {
+    // With `(Ref v0)` the If reduces to missing but still reads v1 (open), so the fold runs at run
+    // time and the division evaluates Die; with `(NA Int32)` written in, the If is missing by its
+    // form (closed), the fold is folded to NA, and the division is missing without evaluating Die.
+    const program = (cond: ValueIR) =>
+      overValues(TInt32, [7], B.let_([['v0', B.na(TInt32)], ['v1', B.ref('v')]],
+        div(B.streamFold('acc', 'el', B.toStream(B.makeArray([B.if_(B.compare('LT', B.i32(0), cond), B.ref('v1'), B.na(TInt32))])), B.na(TFloat32), add(B.ref('acc'), B.f32(-0))), B.die(TFloat32, B.str('boom')))));
+    expect(outcome(program(B.ref('v0')))).toEqual({ raises: 'Die' });
+    expect(outcome(program(B.na(TInt32)))).toEqual({ ok: [null] });
+    const p = program(B.ref('v0'));
+    expect(simp(p)).toBe(p);
+    // Unread, it is dropped (nothing reads its form).
+    expect(simp(B.let_([['m', B.na(TFloat64)]], mul(x, B.f64(1))), { x: TFloat64 })).toBe(x);
+  });
+
   test('a binding to another variable is not inlined', () => {
     const e = B.let_([['y', x]], mul(B.ref('y'), B.f64(2)));
     expect(simp(e, { x: TFloat64 })).toBe(e);

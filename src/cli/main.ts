@@ -12,7 +12,7 @@ import { isTableIR } from '../ir/nodes.js';
 import { printIR, printRequiredTableType, printRequiredType } from '../ir/print.js';
 import { parseWithComments } from '../parse/index.js';
 import { check } from '../passes/pipeline.js';
-import { differentiate, hasGrad } from '../passes/differentiate.js';
+import { hasGrad } from '../passes/differentiate.js';
 import { liftRelationalLets } from '../passes/lift-relational-lets.js';
 import { analyzeRequiredness } from '../passes/requiredness.js';
 import { isTableType } from '../passes/typecheck.js';
@@ -64,11 +64,11 @@ function program(io: Io): Command {
     .command('check')
     .description('parse and type-check a program; report every error found')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const { name, text } = readInput(file, io);
       const checked = check(text, name);
       // A Grad through a construct with no derivative rule is an error of the program too.
-      if (hasGrad(checked.ir)) differentiate(checked.ir);
+      if (hasGrad(checked.ir)) await runJob(text, { kind: 'grad' });
       io.stderr(`${name}: ok\n`);
     });
 
@@ -125,7 +125,7 @@ function program(io: Io): Command {
         return;
       }
       if (opts.emit === 'grad') {
-        io.stdout(printIR(differentiate(checked.ir).ir) + '\n');
+        io.stdout((await runJob(text, { kind: 'grad' })).out + '\n');
         return;
       }
       if (opts.emit === 'lifted') {
@@ -147,9 +147,10 @@ function program(io: Io): Command {
     .command('grad')
     .description('print a program with its Grad and Gradient nodes differentiated (as compile --emit grad)')
     .argument('<file>', 'the .ir file, or - for standard input')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const { name, text } = readInput(file, io);
-      io.stdout(printIR(differentiate(check(text, name).ir).ir) + '\n');
+      check(text, name);
+      io.stdout((await runJob(text, { kind: 'grad' })).out + '\n');
     });
 
   cmd

@@ -11,6 +11,8 @@ import { UserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { forEachNode, nestingDepth } from '../ir/walk.js';
 import type { IR, Span } from '../ir/nodes.js';
 import { parse } from '../parse/index.js';
+import { printIR } from '../ir/print.js';
+import { differentiate } from '../passes/differentiate.js';
 import type { RequirednessOptions } from '../passes/requiredness.js';
 import { formatJson, formatTable } from './output.js';
 
@@ -26,7 +28,7 @@ export interface JobResult {
   readonly notes: readonly string[];
 }
 
-export type Job = { readonly kind: 'run'; readonly options: RunOptions } | { readonly kind: 'sql'; readonly db?: string };
+export type Job = { readonly kind: 'run'; readonly options: RunOptions } | { readonly kind: 'sql'; readonly db?: string } | { readonly kind: 'grad' };
 
 /** Deepest program run on the calling thread; deeper ones go to a worker. */
 export const IN_THREAD_DEPTH = 250;
@@ -43,6 +45,8 @@ export async function runJob(text: string, job: Job, where: { inThread?: boolean
   const ir = parse(text);
   if (!where.inThread && nestingDepth(ir) > IN_THREAD_DEPTH) return runInWorker(text, job);
   if (job.kind === 'sql') return { out: await compileText(ir, job.db), notes: [] };
+  // (The differentiation pass recurses per level of a Grad's body: deep ones run in the worker.)
+  if (job.kind === 'grad') return { out: printIR(differentiate(ir).ir), notes: [] };
   return run(ir, job.options);
 }
 

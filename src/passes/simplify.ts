@@ -20,8 +20,8 @@
 //   own ops (ops.ts), so the bits are the interpreter's, NaN and -0.0 included. (The libm
 //   functions are folded at the current `withInexactNudge` direction, as the interpreter would
 //   compute them.)
-// - Let: a binding (eval scope, in a let of eval bindings) whose value is a scalar constant (a
-//   literal, NA, a null or scalar Literal) is written into each read and dropped: fold-constants
+// - Let: a binding (eval scope, in a let of eval bindings) whose value is a present scalar
+//   constant (a literal, a scalar Literal) is written into each read and dropped: fold-constants
 //   writes such a constant into every read of it anyway (semantics.md §1), so the program is
 //   the one every backend runs. An unread binding whose value is any constant is dropped. A let
 //   left without bindings is its body when the body is a primitive scalar (a let is opaque to
@@ -38,6 +38,12 @@
 //   a raising one changes which error a program raises (a test shows one).
 // - Inlining `Let x = (Ref y)`: the binding is open, so it could not be dropped (above), and
 //   keeping it gains nothing.
+// - Writing a missing constant (NA) into reads. §1 says such a read is that constant, but
+//   fold-constants treats an `If` whose condition is missing as written (closed: missing by its
+//   form) apart from one whose condition is missing through a let (reduced to missing, but still
+//   reading its branches: open), and whether an enclosing fold is closed decides whether it is
+//   NA by its form, and so whether a strict operation around it evaluates its other operands.
+//   A test shows `(FloatingPointDivide <fold> (Die ...))` raising with the read and not with NA.
 // - Anything inside a `Grad`/`Gradient` body: a rewrite there changes the derivative the
 //   differentiation pass computes (d(x * 1) = 1 * dx + x * 0 is NaN at x = inf; dx is not).
 //
@@ -291,10 +297,10 @@ function numericLiteral(n: IR): number | bigint | undefined {
   }
 }
 
-/** A constant the constant folder writes into the reads of a let binding: a scalar or missing one. */
-function scalarConstant(n: IR): boolean {
+/** A constant the constant folder writes into the reads of a let binding, and present (see the top of the file for NA). */
+function presentScalarConstant(n: IR): boolean {
   const v = constantValue(n);
-  return v !== undefined && (v === null || typeof v !== 'object');
+  return v !== undefined && v !== null && typeof v !== 'object';
 }
 
 const isNegZero = (v: number | bigint): boolean => typeof v === 'number' && Object.is(v, -0);
@@ -416,7 +422,7 @@ class Simplifier {
     const seen = entry.bounds[j];
     if (seen !== undefined) return seen;
     const value = done[j]?.ir;
-    const inline = !frozen && entry.allEval && value !== undefined && scalarConstant(value) ? (value as ValueIR) : undefined;
+    const inline = !frozen && entry.allEval && value !== undefined && presentScalarConstant(value) ? (value as ValueIR) : undefined;
     return (entry.bounds[j] = { binder, letEval: true, type, inline, read: false });
   }
 
