@@ -22,7 +22,7 @@ import type { FnName } from '../ir/functions.js';
 import { isFnName } from '../ir/functions.js';
 import type { Binding, IR, ValueIR } from '../ir/nodes.js';
 import { TBoolean, TFloat64, tStruct, tTupleFields, isNumeric, isFloating as isFloatingType, type StructType, type TupleType, type Type } from '../ir/types.js';
-import { fold, forEachNode, maxDepth, rewriteBottomUp } from '../ir/walk.js';
+import { fold, forEachNode, maxDepth, memoFold, rewriteBottomUp } from '../ir/walk.js';
 import { alphaKey } from '../ir/equal.js';
 import { simplify } from './simplify.js';
 import { analyzeRequiredness, type Requiredness, type RequirednessOptions } from './requiredness.js';
@@ -97,10 +97,16 @@ function rewriteInnermost(root: IR, types: ReadonlyMap<IR, AnyType>, options: Re
  */
 function shareGrads(root: IR): IR {
   const parent = new Map<IR, IR>();
-  const grads: (IR & { kind: 'Grad' | 'Gradient' })[] = [];
   forEachNode(root, (n) => {
     for (const c of children(n)) parent.set(c, n);
-    if ((n.kind === 'Grad' || n.kind === 'Gradient') && !hasGrad(n.body)) grads.push(n);
+  });
+  // The innermost Grads: one post-order pass says which nodes hold a Grad below them.
+  const holdsGrad = new WeakMap<IR, boolean>();
+  const grads: (IR & { kind: 'Grad' | 'Gradient' })[] = [];
+  memoFold(root, holdsGrad, (n, kids) => {
+    const below = kids.some((k) => k);
+    if ((n.kind === 'Grad' || n.kind === 'Gradient') && !below) grads.push(n);
+    return below || n.kind === 'Grad' || n.kind === 'Gradient';
   });
   if (grads.length < 2) return root;
   const top = new Map<IR, IR>();
@@ -484,12 +490,15 @@ class Differ {
     // partials, rather than a field per variable at every level it passes.
     const exported = parts.length === 1 ? exportable(parts[0]!.b) : new Map<string, Edge[]>();
     const ex = [...exported.keys()];
+    // Each exported sum's struct (its partials by variable) and that struct's type.
+    const exStructs = ex.map((v) => exported.get(v)![0]!.via!.struct);
+    const exTypes = exStructs.map((n) => this.structTypes.get(n)!);
     const exSet = new Set(ex);
     const free = new Set<string>();
     for (const p of parts) this.freeOf(p.b, p.r, free, exSet);
     if (free.size === 0 && ex.length === 0) {
       const value = build(parts.map((p) => letIn(p.b.bindings, this.materialize(p.r))));
-      return this.unpackPlain(cx.b, value, type);
+      return this.bind(cx.b, value, type);
     }
     const us = [...free];
     const ls = leaves(type);
@@ -513,17 +522,16 @@ class Differ {
           fieldTypes.push([`a${i}_${k}`, TFloat64]);
         });
       });
-      ex.forEach((v, k) => {
-        const struct = exported.get(v)![0]!.via!.struct;
+      exStructs.forEach((struct, k) => {
         fields.push([`S${k}`, B.ref(struct)]);
-        fieldTypes.push([`S${k}`, this.structTypes.get(struct)!]);
+        fieldTypes.push([`S${k}`, exTypes[k]!]);
       });
       return letIn(bindings, B.makeStruct(fields));
     });
     const s = this.bind(cx.b, build(exprs), tStruct(fieldTypes));
     // The exported sums' partials, read from the block's struct once.
-    const sums = ex.map((_v, k) => this.bind(cx.b, B.getField(`S${k}`, use(s)), fieldTypes.find(([n]) => n === `S${k}`)![1]));
-    sums.forEach((a, k) => this.structTypes.set((a.ir as { name: string }).name, fieldTypes.find(([n]) => n === `S${k}`)![1]));
+    const sums = ex.map((_v, k) => this.bind(cx.b, B.getField(`S${k}`, use(s)), exTypes[k]!));
+    sums.forEach((a, k) => this.structTypes.set((a.ir as { name: string }).name, exTypes[k]!));
     let leaf = 0;
     const unpack = (t: Type, path: readonly (string | number)[]): Atom => {
       const value = getPath(B.getField('v', use(s)), path);
@@ -546,9 +554,6 @@ class Differ {
     return unpack(type, []);
   }
 
-  private unpackPlain(b: Block, value: ValueIR, type: Type): Atom {
-    return this.bind(b, value, type);
-  }
 
   // ---- A-normal form ----
 

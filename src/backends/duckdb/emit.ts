@@ -35,11 +35,11 @@ import {
   type Select,
   type SelectItem,
   forChildren,
-  mapChildren,
+  substituteColumns,
 } from './sql.js';
 import { isEmptyRecord, repType, sqlFieldNames, uniqueNames } from './types.js';
 import { floatInside, fromSigns, withSigns } from './zero-sign.js';
-import { anchoredPredicate, compileValue, condition, filterPredicate, plainQuery } from './values.js';
+import { anchoredPredicate, compileValue, condition, filterPredicate, holdsError, plainQuery } from './values.js';
 import type { DemandInfo } from '../../passes/demand.js';
 import { keepsKey } from '../../passes/keeps-key.js';
 import { forEachNode } from '../../ir/walk.js';
@@ -421,9 +421,11 @@ export class Emitter {
     // than computing exp(x) twice, and the text stays bounded (a few copies of a few nodes).
     // (Not one that raises: the lambda computes `e` even where no branch reads it.)
     // (Only where every read is in reach: a subquery's reads are not counted or replaced here.)
-    if (!raisesInSql(e) && !containsSubquery(b)) {
-      const reads = countColumn(b, p);
-      if (reads <= 1 || (reads <= 4 && exprSize(e, 6) <= 5)) return replaceColumn(b, p, e);
+    if (!holdsError(e) && !containsSubquery(e) && !containsSubquery(b)) {
+      let reads = 0;
+      const put = (by: () => Expr) => substituteColumns(b, undefined, (name) => (name === p ? by() : col(name)));
+      put(() => (reads++, col(p)));
+      if (reads <= 1 || (reads <= 4 && exprSize(e, 6) <= 5)) return put(() => e);
     }
     if (containsSubquery(b)) {
       // DuckDB lambdas cannot hold subqueries: bind through a one-row derived table instead.
@@ -1173,29 +1175,6 @@ function tablesRead(q: Query): Set<string> {
   return out;
 }
 
-const subMemo = new WeakMap<object, boolean>();
-
-/**
- * Whether an expression holds a subquery (which a DuckDB lambda cannot). Memoized per node, and
- * SQL trees share nodes, so repeated questions over nested expressions stay linear.
- */
-/** How many times column `name` (unqualified) is read in `e`. */
-function countColumn(e: Expr, name: string): number {
-  let n = 0;
-  const visit = (x: Expr): void => {
-    if (x.kind === 'column' && x.table === undefined && x.name === name) n++;
-    forChildren(x, visit);
-  };
-  visit(e);
-  return n;
-}
-
-/** `e` with column `name` (unqualified) replaced by `by`. */
-function replaceColumn(e: Expr, name: string, by: Expr): Expr {
-  const go = (x: Expr): Expr => (x.kind === 'column' && x.table === undefined && x.name === name ? by : mapChildren(x, go));
-  return go(e);
-}
-
 /** Nodes of `e`, counted up to `limit`. */
 function exprSize(e: Expr, limit: number): number {
   let n = 0;
@@ -1207,17 +1186,12 @@ function exprSize(e: Expr, limit: number): number {
   return n;
 }
 
-/** Whether `e` calls DuckDB's error() (how a raise is emitted) or holds a subquery. */
-function raisesInSql(e: Expr): boolean {
-  let found = false;
-  const visit = (x: Expr): void => {
-    if ((x.kind === 'call' && x.name === 'error') || x.kind === 'subquery') found = true;
-    if (!found) forChildren(x, visit);
-  };
-  visit(e);
-  return found;
-}
+const subMemo = new WeakMap<object, boolean>();
 
+/**
+ * Whether an expression holds a subquery (which a DuckDB lambda cannot). Memoized per node, and
+ * SQL trees share nodes, so repeated questions over nested expressions stay linear.
+ */
 export function containsSubquery(root: Expr): boolean {
   const stack: [object, boolean][] = [[root, false]];
   while (stack.length > 0) {

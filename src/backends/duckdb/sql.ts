@@ -327,6 +327,20 @@ export function readsOuter(e: Expr, alias: string, skip?: (x: Expr) => boolean):
 // ---- generic traversal of expression children ---------------------------------------------------
 
 
+/** `e` with every column of `alias` (every unqualified one for undefined) replaced by `f(name)`, in subqueries too. */
+export function substituteColumns(e: Expr, alias: string | undefined, f: (name: string) => Expr): Expr {
+  const go = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(go);
+    const o = x as { kind?: string; table?: string; name?: string };
+    if (o.kind === 'column' && o.table === alias) return f(o.name!);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = go(v);
+    return out;
+  };
+  return go(e) as Expr;
+}
+
 export function forChildren(x: Expr, f: (c: Expr) => void): void {
   mapChildren(x, (c) => {
     f(c);

@@ -4,7 +4,7 @@
 import { InternalError } from '../../diagnostics/diagnostic.js';
 import { AGG_KINDS, constantValue, plainSortOrder, type AggOp, type IR, type ValueIR } from '../../ir/nodes.js';
 import { fieldIndex, isFloating, TBoolean, TInt32, type StructType, type Type } from '../../ir/types.js';
-import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, forChildren, mapChildren, readsOnly, readsOuter } from './sql.js';
+import { binary, bool, call, cast, col, scalarType, str, unary, type Expr, type From, type OrderItem, type Query, type Select, type SelectItem, forChildren, mapChildren, readsOnly, readsOuter, substituteColumns } from './sql.js';
 import { repLiteral, repType, sqlFieldNames } from './types.js';
 import { containsSubquery, unsupported, vstruct, type AggCtx, type EmitterApi, type Reopened, type Scope, type Val } from './emit.js';
 import { applyFunction, floatDivide } from './functions.js';
@@ -1674,25 +1674,16 @@ function aggregateQuery(em: EmitterApi, ctx0: AggCtx, from: From | (() => From),
 }
 
 
-/** `e` with every column of `alias` replaced by `f(name)`. */
-function substituteColumns(e: Expr, alias: string, f: (name: string) => Expr): Expr {
-  const go = (x: unknown): unknown => {
-    if (x === null || typeof x !== 'object') return x;
-    if (Array.isArray(x)) return x.map(go);
-    const o = x as { kind?: string; table?: string; name?: string };
-    if (o.kind === 'column' && o.table === alias) return f(o.name!);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = go(v);
-    return out;
-  };
-  return go(e) as Expr;
-}
-
 type Node = { readonly kind?: string };
 const isError = (x: Node): boolean => x.kind === 'call' && (x as { readonly name?: string }).name === 'error';
 // (A lambda's parameters are unqualified columns.)
 const isColumn = (x: Node): boolean => x.kind === 'column' && (x as { readonly table?: string }).table !== undefined;
 const finds = { error: new WeakMap<object, Expr | null>(), column: new WeakMap<object, Expr | null>(), outerColumn: new WeakMap<object, Expr | null>() };
+
+/** Whether `e` calls DuckDB's error() anywhere, subqueries included (how a raise is emitted). */
+export function holdsError(e: Expr): boolean {
+  return findIn(e, finds.error, isError, true) !== undefined;
+}
 
 /**
  * The first node under `x` (a value, SQL or not) that `f` accepts; in subqueries too with
@@ -1725,7 +1716,7 @@ function findIn(x: object, memo: WeakMap<object, Expr | null>, f: (e: Node) => b
  * there are none (and so would raise where the interpreter evaluates nothing).
  */
 function tiedToRow(e: Expr, scope: Scope): Expr {
-  if (findIn(e, finds.error, isError, true) === undefined || findIn(e, finds.column, isColumn, true) !== undefined) return e;
+  if (!holdsError(e) || findIn(e, finds.column, isColumn, true) !== undefined) return e;
   // (A table's `row` first: most often the one.)
   const row = scope.vars.get('row');
   for (const v of row === undefined ? scope.vars.values() : [row, ...scope.vars.values()]) {

@@ -20,6 +20,7 @@ import { AggContext } from './aggregate.js';
 import { RuntimeError, type RuntimeErrorClass } from './errors.js';
 import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
+import { insertFields, selectFields } from './structs.js';
 import { tableOps, type Row, type TableSource, type TableValue } from './tables.js';
 import { foldsToMissing } from '../../passes/static-missing.js';
 import type { DemandInfo } from '../../passes/demand.js';
@@ -518,31 +519,11 @@ export function compile(root: IR, options: CompileOptions, rootEnv?: ReadonlyMap
       case 'MakeTuple':
         return (f) => k.map((a) => a(f));
       case 'InsertFields': {
-        const oldT = typeOf(node.old) as StructType;
-        const outT = t() as StructType;
         const [old, ...vals] = k as [V, ...V[]];
-        // Each output field comes from the old struct or from a new value, by name.
-        const plan = outT.fields.map((fld) => {
-          const j = node.fields.findIndex((x) => x.name === fld.name);
-          return j >= 0 ? { from: 'new' as const, i: j } : { from: 'old' as const, i: fieldIndex(oldT, fld.name) };
-        });
-        return (f) => {
-          // A missing struct stays missing; its new fields are not evaluated (semantics.md §1).
-          const o = old(f) as readonly Value[] | null;
-          if (o === null) return null;
-          const news = vals.map((a) => a(f));
-          return plan.map((p) => (p.from === 'new' ? news[p.i] : o[p.i]));
-        };
+        return insertFields(node, typeOf(node.old) as StructType, t() as StructType, old, vals);
       }
-      case 'SelectFields': {
-        const oldT = typeOf(node.old) as StructType;
-        const idx = node.fields.map((n) => fieldIndex(oldT, n));
-        const [old] = k as [V];
-        return (f) => {
-          const o = old(f) as readonly Value[] | null;
-          return o === null ? null : idx.map((i) => o[i]);
-        };
-      }
+      case 'SelectFields':
+        return selectFields(node.fields, typeOf(node.old) as StructType, k[0] as V);
       case 'RelationalLet': {
         const [val, body] = k as [V, V];
         return (f) => body(frame(node, [val(f)], f));

@@ -22,6 +22,7 @@ import type { Compiled, V } from './compile.js';
 import { RuntimeError } from './errors.js';
 import { findAgg, frame, lookup, type Frame, type Loc, type Stream } from './frames.js';
 import { applyFunction, binaryOp, cast, comparisonOp, unaryOp } from './ops.js';
+import { insertFields, selectFields } from './structs.js';
 import type { TableValue } from './tables.js';
 
 // ---- dual numbers ----------------------------------------------------------------------------
@@ -762,33 +763,11 @@ function activeNode(
     case 'MakeTuple':
       return { v: (f) => k.map((a) => a(f)) };
     case 'InsertFields': {
-      const oldT = typeOf(node.old) as StructType;
-      const outT = typeOf(node) as StructType;
       const [old, ...vals] = k as [V, ...V[]];
-      const plan = outT.fields.map((fld) => {
-        const j = node.fields.findIndex((x) => x.name === fld.name);
-        return j >= 0 ? { from: 'new' as const, i: j } : { from: 'old' as const, i: fieldIndex(oldT, fld.name) };
-      });
-      return {
-        v: (f) => {
-          const o = old(f) as readonly unknown[] | null;
-          if (o === null) return null;
-          const news = vals.map((a) => a(f));
-          return plan.map((p) => (p.from === 'new' ? news[p.i] : o[p.i]));
-        },
-      };
+      return { v: insertFields(node, typeOf(node.old) as StructType, typeOf(node) as StructType, old, vals) };
     }
-    case 'SelectFields': {
-      const oldT = typeOf(node.old) as StructType;
-      const idx = node.fields.map((n) => fieldIndex(oldT, n));
-      const [old] = k as [V];
-      return {
-        v: (f) => {
-          const o = old(f) as readonly unknown[] | null;
-          return o === null ? null : idx.map((i) => o[i]);
-        },
-      };
-    }
+    case 'SelectFields':
+      return { v: selectFields(node.fields, typeOf(node.old) as StructType, k[0] as V) };
     case 'GetField': {
       const i = fieldIndex(typeOf(node.o) as StructType, node.name);
       const [o] = k as [V];
