@@ -4,6 +4,7 @@ export * from './ir/types.js';
 export * from './ir/nodes.js';
 export * as build from './ir/build.js';
 export { children, withChildren, allKinds } from './ir/children.js';
+export { NodeTable } from './ir/node-table.js';
 export { fold, rewriteBottomUp, forEachNode, countNodes, maxDepth, type Folder } from './ir/walk.js';
 export { childEnv, emptyEnv, type Env, type Bind, type BindSource } from './ir/binds.js';
 export { equalIR, alphaKey } from './ir/equal.js';

@@ -8,7 +8,8 @@ import { allKinds } from '../src/ir/children.js';
 import type { Kind } from '../src/ir/nodes.js';
 import { printRequiredTableType, printRequiredType } from '../src/ir/print.js';
 import { TInt32 } from '../src/ir/types.js';
-import { forEachNode } from '../src/ir/walk.js';
+import { NodeTable } from '../src/ir/node-table.js';
+import { fold, forEachNode } from '../src/ir/walk.js';
 import { parse } from '../src/parse/index.js';
 import { prepare } from '../src/passes/prepare.js';
 import { analyzeRequiredness, type RequirednessOptions } from '../src/passes/requiredness.js';
@@ -245,5 +246,63 @@ describe('requiredness: queries', () => {
     const p = prepare(parse('(MakeStruct (a (ApplyBinaryPrimOp Add (I32 1) (NA Int32))) (b (I32 2)))'));
     const r = analyzeRequiredness(p.ir, p.types);
     expect(printRequiredType(p.types.get(p.ir) as never, r.value(p.ir)!)).toBe('+Struct{a:Int32,b:+Int32}');
+  });
+});
+
+describe('requiredness: types read by position', () => {
+  // The analysis reads each node's type from the checker's NodeTable by walk position, falling
+  // back to a lookup where the walk is out of step (a subtree, a shared node, a plain Map).
+  const text = `(TableAggregate (TableMapRows (TableRange 5 None) (InsertFields (Ref row) None (v (StreamFold acc x ${range(3)} (MakeStruct (s (NA Int32))) (MakeStruct (s (ApplyBinaryPrimOp Add (GetField s (Ref acc)) (Ref x)))))))) (ApplyAggOp Collect () ((GetField v (Ref row)))))`;
+  const ir = parse(text);
+  const info = typecheck(ir);
+  const everyAnswer = (r: ReturnType<typeof analyzeRequiredness>, root = ir) => {
+    const out: string[] = [];
+    forEachNode(root, (n) => {
+      const t = info.types.get(n)!;
+      out.push(`${n.kind} ${isTableType(t) ? printRequiredTableType(t, r.table(n)!) : printRequiredType(t, r.value(n)!)}`);
+    });
+    return out;
+  };
+
+  test('the checker numbers nodes in the post-order of its walk', () => {
+    const post: unknown[] = [];
+    fold<null, null>(ir, null, { enter: () => null, leave: (n) => {
+      post.push(n);
+      return null;
+    } });
+    expect(info.types).toBeInstanceOf(NodeTable);
+    expect((info.types as NodeTable<unknown>).nodeList).toEqual(post);
+  });
+
+  test('a plain Map of the same types gives the same answers', () => {
+    const byTable = everyAnswer(analyzeRequiredness(ir, info.types));
+    expect(byTable).toContain('StreamFold +Struct{s:Int32}');
+    expect(everyAnswer(analyzeRequiredness(ir, new Map(info.types)))).toEqual(byTable);
+    // In reverse insertion order, so no node is where a walk expects it.
+    expect(everyAnswer(analyzeRequiredness(ir, new Map([...info.types].reverse())))).toEqual(byTable);
+  });
+
+  test('a subtree analysed alone, with the whole program\'s table', () => {
+    const t = (ir as Extract<typeof ir, { kind: 'TableAggregate' }>).child;
+    const r = analyzeRequiredness(t, info.types);
+    expect(everyAnswer(r, t)).toEqual(everyAnswer(analyzeRequiredness(ir, info.types), t));
+    expect(() => r.isRequired(ir)).toThrow(/not analysed/);
+  });
+
+  test('NodeTable is a Map keyed by node, in the order first set', () => {
+    const [a, b, c] = [i32(1), i32(2), i32(3)];
+    const m = new NodeTable<string>().set(a, 'a').set(b, 'b').set(a, 'A');
+    expect(m.size).toBe(2);
+    expect([m.get(a), m.get(b), m.get(c), m.has(b), m.has(c)]).toEqual(['A', 'b', undefined, true, false]);
+    expect([m.indexOf(a), m.indexOf(b), m.indexOf(c)]).toEqual([0, 1, -1]);
+    expect([m.at(b, 1), m.at(b, 0), m.at(c, 0)]).toEqual([1, 1, -1]);
+    expect([...m]).toEqual([[a, 'A'], [b, 'b']]);
+    expect([...m.keys()]).toEqual([a, b]);
+    expect([...m.values()]).toEqual(['A', 'b']);
+    const seen: string[] = [];
+    m.forEach((v, k) => seen.push(`${v}${k === a ? 0 : 1}`));
+    expect(seen).toEqual(['A0', 'b1']);
+    expect(NodeTable.from(m)).toBe(m);
+    expect([...NodeTable.from(new Map([[c, 'c']]))]).toEqual([[c, 'c']]);
   });
 });

@@ -60,16 +60,18 @@ type Resolve<T> = (node: IR, bind: Bind, scope: Scope | 'rel', ordinal: number) 
 
 function add<T>(m: Scoped<T>, node: IR, binds: readonly Bind[], resolve: Resolve<T>, scope: Scope | 'rel'): Scoped<T> {
   if (binds.length === 0) return m;
+  if (binds.length === 1) return m.set(binds[0]!.name, resolve(node, binds[0]!, scope, 0));
   return m.withMutations((mm) => {
     binds.forEach((b, k) => mm.set(b.name, resolve(node, b, scope, k)));
   });
 }
 
-const rowAndGlobal = (child: number): Bind[] => [
-  { name: 'global', source: { of: 'global', child } },
-  { name: 'row', source: { of: 'row', child } },
+// Made once: they are asked for at every table node's value children (always of child 0).
+const ROW_AND_GLOBAL: readonly Bind[] = [
+  { name: 'global', source: { of: 'global', child: 0 } },
+  { name: 'row', source: { of: 'row', child: 0 } },
 ];
-const globalOnly = (child: number): Bind[] => [{ name: 'global', source: { of: 'global', child } }];
+const GLOBAL_ONLY: readonly Bind[] = [{ name: 'global', source: { of: 'global', child: 0 } }];
 
 /** Entering a table child: eval bindings stay [ext]; agg and scan scopes end. */
 function tableChild<T>(env: Env<T>): Env<T> {
@@ -207,8 +209,8 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
     case 'TableAggregate':
       if (i === 0) return tableChild(env);
       return {
-        eval: add(env.eval, node, globalOnly(0), resolve, 'eval'),
-        agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
+        eval: add(env.eval, node, GLOBAL_ONLY, resolve, 'eval'),
+        agg: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'agg'),
         scan: null,
         rel: env.rel,
         aggRel: env.rel,
@@ -216,24 +218,24 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
       };
     // Table nodes: `env` is the enclosing environment the table was reached with.
     case 'TableFilter':
-      return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, rowAndGlobal(0), resolve, 'eval') };
+      return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'eval') };
     case 'TableMapRows':
       if (i === 0) return tableChild(env);
       return {
-        eval: add(env.eval, node, rowAndGlobal(0), resolve, 'eval'),
+        eval: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'eval'),
         agg: null,
-        scan: add(env.eval, node, rowAndGlobal(0), resolve, 'scan'),
+        scan: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'scan'),
         rel: env.rel,
         scanRel: env.rel,
         scanOwner: node,
       };
     case 'TableMapGlobals':
-      return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, globalOnly(0), resolve, 'eval') };
+      return i === 0 ? tableChild(env) : { ...tableChild(env), eval: add(env.eval, node, GLOBAL_ONLY, resolve, 'eval') };
     case 'TableAggregateByKey':
       if (i === 0) return tableChild(env);
       return {
-        eval: add(env.eval, node, globalOnly(0), resolve, 'eval'),
-        agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
+        eval: add(env.eval, node, GLOBAL_ONLY, resolve, 'eval'),
+        agg: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'agg'),
         scan: null,
         rel: env.rel,
         aggRel: env.rel,
@@ -241,10 +243,10 @@ export function childEnv<T>(node: IR, i: number, env: Env<T>, resolve: Resolve<T
       };
     case 'TableKeyByAndAggregate':
       if (i === 0) return tableChild(env);
-      if (i === 2) return { ...tableChild(env), eval: add(env.eval, node, rowAndGlobal(0), resolve, 'eval') };
+      if (i === 2) return { ...tableChild(env), eval: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'eval') };
       return {
-        eval: add(env.eval, node, globalOnly(0), resolve, 'eval'),
-        agg: add(env.eval, node, rowAndGlobal(0), resolve, 'agg'),
+        eval: add(env.eval, node, GLOBAL_ONLY, resolve, 'eval'),
+        agg: add(env.eval, node, ROW_AND_GLOBAL, resolve, 'agg'),
         scan: null,
         rel: env.rel,
         aggRel: env.rel,

@@ -9,7 +9,8 @@ interface ChildSpec<N extends IR> {
   readonly set: (n: N, cs: readonly IR[]) => N;
 }
 
-const none = { get: () => [], set: <N,>(n: N): N => n } as const;
+const leaf: readonly IR[] = Object.freeze([]);
+const none = { get: () => leaf, set: <N,>(n: N): N => n } as const;
 const v = (cs: readonly IR[], i: number) => cs[i] as ValueIR;
 const t = (cs: readonly IR[], i: number) => cs[i] as TableIR;
 const vs = (cs: readonly IR[], from = 0, to = cs.length) => cs.slice(from, to) as ValueIR[];

@@ -18,6 +18,8 @@ interface Frame<C, R> {
   readonly results: R[];
 }
 
+const NO_RESULTS: readonly never[] = Object.freeze([]);
+
 /** A post-order fold with a top-down context, run on an explicit stack. */
 export function fold<C, R>(root: IR, ctx: C, f: Folder<C, R>): R {
   const stack: Frame<C, R>[] = [{ node: root, ctx, kids: children(root), results: [] }];
@@ -27,7 +29,11 @@ export function fold<C, R>(root: IR, ctx: C, f: Folder<C, R>): R {
     const i = top.results.length;
     if (i < top.kids.length) {
       const kid = top.kids[i]!;
-      stack.push({ node: kid, ctx: f.enter(top.node, i, top.ctx, top.results), kids: children(kid), results: [] });
+      const kids = children(kid);
+      const kidCtx = f.enter(top.node, i, top.ctx, top.results);
+      // A leaf is finished at once, without a frame (about half of all nodes are leaves).
+      if (kids.length === 0) top.results.push(f.leave(kid, kidCtx, NO_RESULTS));
+      else stack.push({ node: kid, ctx: kidCtx, kids, results: [] });
       continue;
     }
     last = f.leave(top.node, top.ctx, top.results);

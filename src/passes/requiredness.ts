@@ -32,6 +32,7 @@ import { assertNever, isTableIR, type AggOp, type IR, type TableIR, type TableRe
 import { TInt32, elementType, fieldIndex, type Req, type StructType, type TableReq, type TableType, type TupleType, type Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { fold } from '../ir/walk.js';
+import { NodeTable } from '../ir/node-table.js';
 import { isTableType, type AnyType } from './typecheck.js';
 
 /** What a reader knows of a source column: NOT NULL, Parquet's required fields. */
@@ -178,8 +179,11 @@ const sameSource = (a: BindSource, b: BindSource): boolean => a.of === b.of && (
 
 /** Analyses a type-checked program (a prepared one too) given the type of each of its nodes. */
 export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, options: RequirednessOptions = {}): Requiredness {
+  // The type checker's table numbers the nodes in the post-order this walk follows too (see
+  // node-table.ts): types are read by position and cells kept by the same index.
+  const table = NodeTable.from(types);
   const typeOf = (n: IR): AnyType => {
-    const t = types.get(n);
+    const t = table.get(n);
     if (t === undefined) throw new InternalError(`requiredness: no type for ${n.kind}`);
     return t;
   };
@@ -319,7 +323,9 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
   const idsCol = new Ints();
   /** Inputs added later: a fold's body to its accumulator, a shared Ref's other bindings. */
   const moreInputs = new Map<number, number[]>();
-  const cells = new Map<IR, number>();
+  /** Each node's cell, by its index in `table` (-1: none yet). */
+  const cells = new Int32Array(table.size).fill(-1);
+  let next = 0;
   /**
    * A loop's binding cells: bind, cell, bind, cell, ... (the body's cells are added to its
    * accumulator's, once the body is done). Other binders' are kept while their children are
@@ -393,11 +399,14 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       return childEnv<number>(node, i, env, resolve);
     },
     leave: (node, env, kids) => {
+      const at = table.at(node, next);
+      if (at < 0) throw new InternalError(`requiredness: no type for ${node.kind}`);
+      next = at + 1;
       const isRef = node.kind === 'Ref' || node.kind === 'RelationalRef';
       const ref = node.kind === 'Ref' ? env.eval.get(node.name) : node.kind === 'RelationalRef' ? env.rel.get(node.name) : undefined;
       if (isRef) {
-        const old = cells.get(node);
-        if (old !== undefined) {
+        const old = cells[at]!;
+        if (old >= 0) {
           // A shared Ref has one cell, reading each binding it resolves to.
           if (ref !== undefined && (countCol.data[old] === 0 || idsCol.data[firstCol.data[old]!] !== ref)) addInput(old, ref);
           return old;
@@ -409,7 +418,7 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
       const same = PASS_THROUGH.get(node.kind);
       if (same !== undefined) {
         const kid = kids[same < 0 ? kids.length + same : same]!;
-        cells.set(node, kid);
+        cells[at] = kid;
         return kid;
       }
       const m = node.kind === 'StreamFold' || node.kind === 'StreamScan' ? loopBindings.get(node) : undefined;
@@ -420,8 +429,9 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
           if (s.of === 'type' && s.child === 1) addInput(m[k + 1] as number, kids[2]!);
         }
       }
-      const c = ref !== undefined ? newCell(node, typeOf(node), null, ref) : newCell(node, typeOf(node), kids);
-      cells.set(node, c);
+      const type = table.valueList[at]!;
+      const c = ref !== undefined ? newCell(node, type, null, ref) : newCell(node, type, kids);
+      cells[at] = c;
       return c;
     },
   });
@@ -923,22 +933,25 @@ export function analyzeRequiredness(root: IR, types: ReadonlyMap<IR, AnyType>, o
         return { required };
     }
   };
+  /** `n`'s cell, or -1. */
+  const cellIfAny = (n: IR): number => {
+    const i = table.indexOf(n);
+    return i < 0 ? -1 : cells[i]!;
+  };
   const cellOf = (n: IR): number => {
-    const c = cells.get(n);
-    if (c === undefined) throw new InternalError(`requiredness: ${n.kind} was not analysed`);
+    const c = cellIfAny(n);
+    if (c < 0) throw new InternalError(`requiredness: ${n.kind} was not analysed`);
     return c;
   };
   return {
     // (A node's own type, not its cell's: a shared cell's type can differ in names and keys.)
     value: (n) => {
-      const c = cells.get(n);
-      const t = types.get(n);
-      return c === undefined || t === undefined || isTableType(t) ? undefined : reqAt(cellAt[c]!, t);
+      const [c, t] = [cellIfAny(n), table.get(n)];
+      return c < 0 || t === undefined || isTableType(t) ? undefined : reqAt(cellAt[c]!, t);
     },
     table: (n) => {
-      const c = cells.get(n);
-      const t = types.get(n);
-      if (c === undefined || t === undefined || !isTableType(t)) return undefined;
+      const [c, t] = [cellIfAny(n), table.get(n)];
+      if (c < 0 || t === undefined || !isTableType(t)) return undefined;
       return { row: reqAt(cellAt[c]!, t.row), global: reqAt(cellAt[c]! + layoutOf(t.row).size, t.global) };
     },
     isRequired: (n) => {

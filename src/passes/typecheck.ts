@@ -53,13 +53,17 @@ import {
 import { children } from '../ir/children.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { fold } from '../ir/walk.js';
+import { NodeTable } from '../ir/node-table.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import { InternalError, UserError, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 export type AnyType = Type | TableType;
 
 export interface TypeInfo {
-  /** The type of every node whose type is known (all of them when there are no diagnostics). */
+  /**
+   * The type of every node whose type is known (all of them when there are no diagnostics); a
+   * `NodeTable`, numbering the nodes in the post-order of the checker's walk.
+   */
   readonly types: ReadonlyMap<IR, AnyType>;
   /** In the order nodes are finished: a node's children before the node itself. */
   readonly diagnostics: readonly Diagnostic[];
@@ -298,7 +302,7 @@ const scopeHint = (scope: 'agg' | 'scan') =>
     : "a scan scope is open only in TableMapRows' new row";
 
 class Checker {
-  private readonly types = new Map<IR, AnyType>();
+  private readonly types = new NodeTable<AnyType>();
   private readonly diagnostics: Diagnostic[] = [];
   /** Diagnostics already given per node, so a shared subtree reports each mistake once. */
   private readonly reported = new Map<IR, Set<string>>();
