@@ -117,6 +117,14 @@ describe('identities', () => {
     const product = mul(x, fromInt);
     const e = add(product, B.f64(0));
     expect(simp(e, { x: TFloat64, i: TInt32 })).toBe(e);
+    // A widened float keeps its form; a narrowed one does not: Float32 rounds -5e-324 to -0.0
+    // (found by the property below, seed 130729075).
+    const widened = B.cast(TFloat64, B.cast(TFloat32, B.ref('i')));
+    expect(simp(add(widened, B.f64(0)), { i: TInt32 })).toBe(widened);
+    const narrowed = sub(B.cast(TFloat32, B.f64(-5e-324)), B.f32(-0));
+    expect(printIR(simp(narrowed, {}))).toBe('(ApplyBinaryPrimOp Subtract (Cast Float32 (F64 -5e-324)) (F32 -0.0))');
+    const [v] = (outcome(overValues(TFloat64, [0], narrowed)) as { ok: Value[] }).ok;
+    expect(Object.is(v, 0)).toBe(true);
   });
 
   test.each([TFloat32, TFloat64])('x / 1 is x for floats (%o)', (t) => {

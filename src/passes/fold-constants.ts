@@ -45,6 +45,12 @@ export interface Folded {
    */
   readonly hoisted: ReadonlySet<IR>;
   /**
+   * Those of `hoisted` that read a relational let the program starts with: closed but for
+   * values computed first. They can be lifted to the root (after those lets), but not run
+   * before the program starts.
+   */
+  readonly readsRootLets: ReadonlySet<IR>;
+  /**
    * Nodes that raise where they stand if their operand `at` is needed (known once demand is:
    * `raiseWhenNeeded`): a fold or scan over a stream present by its form whose zero is known to
    * raise, a let whose binding is.
@@ -120,6 +126,18 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   // Let-bound expressions known to be a scalar or missing: a Ref to one is that constant, as
   // an engine propagates a constant through a let (semantics.md §1).
   const knownScalars = new Map<IR, Out>();
+  // The values of the relational lets the program starts with (its root, and their bodies while
+  // they are relational lets): evaluated first, once, so reading one reads nothing that varies
+  // (semantics.md §7). A query reading only those is closed enough to be hoisted too.
+  const rootValues = new Set<IR>();
+  for (let n: IR = root; n.kind === 'RelationalLet' || n.kind === 'RelationalLetTable'; n = n.body) rootValues.add(n.value);
+  /** Folded nodes that read one of those (through a RelationalRef in them). */
+  const readsRootLets = new Set<IR>();
+  const isRootRead = (node: IR, ctx: Ctx): boolean => {
+    if (node.kind !== 'RelationalRef') return false;
+    const v = ctx.env.rel.get(node.name)?.value;
+    return v !== undefined && rootValues.has(v);
+  };
   /** The run-time error a closed collection raises, if it does. */
   const collectionError = (c: IR): unknown => {
     try {
@@ -237,6 +255,8 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
     leave: (node, ctx, results) => {
       const o = leave(node, ctx, results);
+      // (A read of a known scalar is that constant: it reads nothing.)
+      if (rootValues.size > 0 && ((isRootRead(node, ctx) && o.ir.kind === 'RelationalRef') || results.some((r) => readsRootLets.has(r.ir)))) readsRootLets.add(o.ir);
       if (o.state === 'known' && (o.value === null || typeof o.value !== 'object')) {
         knownScalars.set(node, o);
         // Also under its folded form, as a field of a struct written out refers to it.
@@ -246,7 +266,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
   });
   if (cutAfter.size > 0 && hoisted.size > 0) dropUnreached(out.ir, cutAfter, hoisted);
-  return { ir: out.ir, raises, raisesWhole, hoisted, pendingRaises };
+  return { ir: out.ir, raises, raisesWhole, hoisted, readsRootLets, pendingRaises };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
     // A row or global with no field is `{}`: never missing (semantics.md §7), nothing in it.
@@ -291,7 +311,11 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
       if (ctx.env.eval.get(node.name)?.row) presentRows.add(node);
     }
-    else if (node.kind === 'RelationalRef') reads = Math.min(reads, ctx.env.rel.get(node.name)?.depth ?? -1);
+    else if (node.kind === 'RelationalRef') {
+      // A root let's value is not known here: opaque, but it reads nothing.
+      if (isRootRead(node, ctx)) opaque = true;
+      else reads = Math.min(reads, ctx.env.rel.get(node.name)?.depth ?? -1);
+    }
     else if (node.kind === 'Grad' || node.kind === 'Gradient') {
       // A Grad reads its variables (where its body does not, the derivative is still 0 or missing by them).
       for (const n of node.kind === 'Grad' ? [node.name] : node.names) reads = Math.min(reads, ctx.env.eval.get(n)?.depth ?? -1);

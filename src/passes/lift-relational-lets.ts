@@ -250,3 +250,31 @@ export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, op
   const atRoot = pending.get(null)?.get(0);
   return { ir: atRoot === undefined ? out : wrap(out, atRoot), lets, replaced };
 }
+
+/**
+ * Reads of a `Let` variable bound to a root relational let's value (`(Let k (RelationalRef
+ * __rel0) ...)`, what lifting leaves where a let's value was lifted) read that let directly:
+ * the same value, computed once before the rest. A query that read only such variables then
+ * reads nothing that varies, and the pipeline lifts it to the root too (prepare.ts). Linear.
+ */
+export function resolveRootAliases(root: IR): IR {
+  const rootLets = new Set<IR>();
+  for (let n: IR = root; n.kind === 'RelationalLet' || n.kind === 'RelationalLetTable'; n = n.body) rootLets.add(n);
+  if (rootLets.size === 0) return root;
+  // A Let's eval variable resolves to its value; a relational one to its binder.
+  const resolve = (binder: IR, b: { readonly source: { readonly of: string; readonly child?: number } }, scope: string): IR | null => {
+    if (scope === 'rel') return binder;
+    if (binder.kind !== 'Let' || scope !== 'eval' || b.source.of !== 'type') return null;
+    return binder.bindings[b.source.child!]?.value ?? null;
+  };
+  return fold<Env<IR | null>, IR>(root, emptyEnv<IR | null>(), {
+    enter: (node, i, env) => childEnv<IR | null>(node, i, env, resolve),
+    leave: (node, env, results) => {
+      if (node.kind === 'Ref') {
+        const v = env.eval.get(node.name);
+        if (v?.kind === 'RelationalRef' && rootLets.has(env.rel.get(v.name) as IR)) return relationalRef(v.name, v.type);
+      }
+      return withChildren(node, results);
+    },
+  });
+}

@@ -13,7 +13,7 @@ import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
 import { foldConstants, raiseWhenNeeded } from './fold-constants.js';
 import { differentiate, hasGrad } from './differentiate.js';
-import { liftRelationalLets } from './lift-relational-lets.js';
+import { liftRelationalLets, resolveRootAliases } from './lift-relational-lets.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
 import type { RequirednessOptions } from './requiredness.js';
 
@@ -27,6 +27,8 @@ export interface Prepared {
   readonly raisesWhole: ReadonlySet<IR>;
   /** Closed nested queries, evaluated once before the rest of the program. */
   readonly hoisted: ReadonlySet<IR>;
+  /** What the pipeline lifts: `hoisted`, and the queries that read only the root's relational lets. */
+  readonly liftable: ReadonlySet<IR>;
   /** Relational lets the lifting made (lift-relational-lets.ts). */
   readonly lets: number;
 }
@@ -47,13 +49,25 @@ export interface PrepareOptions extends TypecheckOptions, RequirednessOptions {
  */
 export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
   if (options.grad !== 'dual' && hasGrad(ir)) ir = differentiate(ir, options).ir;
-  const first = analyse(ir, options);
-  if (first.hoisted.size === 0 || options.lift === false) return first;
-  const lifted = liftRelationalLets(first.ir, first.types, { mayLift: (q) => first.hoisted.has(q), alsoLift: outermost(first.ir, first.hoisted) });
-  // The lifted program again: its types, what it needs, what raises (a lifted query is a let's
-  // value now, and each of its reads a reference).
-  return lifted.lets === 0 ? first : { ...analyse(lifted.ir, options), lets: lifted.lets };
+  let out = analyse(ir, options);
+  if (options.lift === false) return out;
+  // Rounds: a query that reads a let lifted in one round (through a `Let` variable bound to it,
+  // read directly afterwards) reads nothing that varies in the next, and is lifted then. Each
+  // round is linear; past MAX_ROUNDS a query stays where it is, evaluated where it stands.
+  let lets = 0;
+  for (let round = 0; round < MAX_ROUNDS && out.liftable.size > 0; round++) {
+    const p = out;
+    const lifted = liftRelationalLets(p.ir, p.types, { mayLift: (q) => p.liftable.has(q), alsoLift: outermost(p.ir, p.liftable) });
+    if (lifted.lets === 0) break;
+    lets += lifted.lets;
+    // The lifted program again: its types, what it needs, what raises (a lifted query is a
+    // let's value now, and each of its reads a reference).
+    out = { ...analyse(resolveRootAliases(lifted.ir), options), lets };
+  }
+  return out;
 }
+
+const MAX_ROUNDS = 4;
 
 /** The members of `set` inside no other member: each whole expression evaluated ahead. */
 function outermost(root: IR, set: ReadonlySet<IR>): Set<IR> {
@@ -78,8 +92,10 @@ function analyse(ir: IR, options: TypecheckOptions): Prepared {
     types = again.types;
   }
   const demand = analyzeDemand(folded.ir, types);
-  const { raises, raisesWhole, hoisted } = raiseWhenNeeded(folded, demand);
-  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted, lets: 0 };
+  const { raises, raisesWhole, hoisted: liftable } = raiseWhenNeeded(folded, demand);
+  // The backends run a hoisted query before the program: not one that reads a root let.
+  const hoisted = folded.readsRootLets.size === 0 ? liftable : new Set([...liftable].filter((q) => !folded.readsRootLets.has(q)));
+  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted, liftable, lets: 0 };
 }
 
 /** Runs a closed value expression on the interpreter. */

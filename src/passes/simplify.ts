@@ -9,8 +9,9 @@
 // - `x + 0`, `0 + x`, `x - 0` -> x for Int32/Int64 (exact, never overflows).
 // - Floats: `x + -0.0`, `-0.0 + x`, `x - 0.0` -> x for every x (-0.0 + -0.0 = -0.0). But
 //   `x + 0.0` and `x - -0.0` are x only where x is not -0.0 (-0.0 + 0.0 = +0.0): taken only
-//   where x is not -0.0 by its form (a non--0.0 literal, an integer cast to a float, `abs`,
-//   `exp`, or a sum with such an operand: a sum is -0.0 only when both operands are).
+//   where x is not -0.0 by its form (a non--0.0 literal, an integer cast to a float, a float
+//   cast that does not narrow, `abs`, `exp`, or a sum with such an operand: a sum is -0.0 only
+//   when both operands are).
 // - `x * 1`, `1 * x` -> x (every numeric T: exact, including NaN, inf, -0.0, Float32).
 // - `x / 1` -> x for FloatingPointDivide of floats (of integers the result is a Float64).
 // - `--x` -> x for floats. Not for integers: `-(-MIN)` raises IntegerOverflow at the inner
@@ -674,7 +675,9 @@ function noNegZero(ir: IR, kids: readonly Out[]): boolean {
       return true;
     case 'Cast': {
       const from = valueType(kids[0]?.type);
-      return from !== undefined && (isIntegral(from) || (isFloating(from) && kids[0]!.noNegZero));
+      // Float64 to Float32 rounds a tiny negative to -0.0.
+      const narrows = from?.kind === 'Float64' && ir.type.kind === 'Float32';
+      return from !== undefined && (isIntegral(from) || (isFloating(from) && kids[0]!.noNegZero && !narrows));
     }
     case 'Apply': {
       const from = valueType(kids[0]?.type);

@@ -16,20 +16,15 @@ WITH
   "t9" AS (
     SELECT CAST("r8"."range" AS INTEGER) AS "idx"
     FROM range(CAST(100 AS BIGINT)) AS "r8"
-  ),
-  "t11" AS (
-    SELECT "t10"."idx" AS "idx"
-    FROM "t9" AS "t10"
-    WHERE CAST("t10"."idx" AS BIGINT) < (
-      SELECT "v"
-      FROM "rl_7"
-    ) IS NOT DISTINCT FROM TRUE
   )
 SELECT CAST((
-  SELECT "a13"."a0"
+  SELECT "a11"."a0"
   FROM (
-    SELECT count(*) AS "a0"
-    FROM "t11" AS "t12"
+    SELECT count(*) FILTER (WHERE CAST("t10"."idx" AS BIGINT) < (
+      SELECT "v"
+      FROM "rl_7"
+    )) AS "a0"
+    FROM "t9" AS "t10"
     GROUP BY ()
-  ) AS "a13"
+  ) AS "a11"
 ) AS BIGINT) AS "result";

@@ -16,16 +16,11 @@ WITH
   "t7" AS (
     SELECT CAST("r6"."range" AS INTEGER) AS "idx"
     FROM range(CAST(10 AS BIGINT)) AS "r6"
-  ),
-  "t9" AS (
-    SELECT "t8"."idx" AS "idx"
-    FROM "t7" AS "t8"
-    WHERE CAST("t8"."idx" AS BIGINT) < (
-      SELECT "v"
-      FROM "rl_5"
-    ) IS NOT DISTINCT FROM TRUE
   )
 SELECT CAST((
-  SELECT count(*)
-  FROM "t9" AS "t10"
+  SELECT count(*) FILTER (WHERE CAST("t8"."idx" AS BIGINT) < (
+    SELECT "v"
+    FROM "rl_5"
+  ))
+  FROM "t7" AS "t8"
 ) AS BIGINT) AS "result";
