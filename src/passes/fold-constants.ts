@@ -26,6 +26,7 @@ import { fold } from '../ir/walk.js';
 import { fieldWrittenOut, lengthByForm, presentByForm, staticallyMissing } from './static-missing.js';
 import type { Demand, DemandInfo } from './demand.js';
 import type { AnyType } from './typecheck.js';
+import { rootRelationalLets } from './lift-relational-lets.js';
 
 export interface Folded {
   readonly ir: IR;
@@ -129,8 +130,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   // The values of the relational lets the program starts with (its root, and their bodies while
   // they are relational lets): evaluated first, once, so reading one reads nothing that varies
   // (semantics.md §7). A query reading only those is closed enough to be hoisted too.
-  const rootValues = new Set<IR>();
-  for (let n: IR = root; n.kind === 'RelationalLet' || n.kind === 'RelationalLetTable'; n = n.body) rootValues.add(n.value);
+  const rootValues = new Set<IR>(rootRelationalLets(root).map((l) => l.value));
   /** Folded nodes that read one of those (through a RelationalRef in them). */
   const readsRootLets = new Set<IR>();
   const isRootRead = (node: IR, ctx: Ctx): boolean => {

@@ -37,7 +37,7 @@
 // what stays in place stays for the same reason the second time.
 
 import { InternalError } from '../diagnostics/diagnostic.js';
-import { childEnv, emptyEnv, type Env } from '../ir/binds.js';
+import { childEnv, emptyEnv, type Bind, type Env } from '../ir/binds.js';
 import { relationalLet, relationalLetTable, relationalRef } from '../ir/build.js';
 import { withChildren } from '../ir/children.js';
 import { alphaKey, equalIR } from '../ir/equal.js';
@@ -258,14 +258,13 @@ export function liftRelationalLets(root: IR, types: ReadonlyMap<IR, AnyType>, op
  * reads nothing that varies, and the pipeline lifts it to the root too (prepare.ts). Linear.
  */
 export function resolveRootAliases(root: IR): IR {
-  const rootLets = new Set<IR>();
-  for (let n: IR = root; n.kind === 'RelationalLet' || n.kind === 'RelationalLetTable'; n = n.body) rootLets.add(n);
+  const rootLets = new Set<IR>(rootRelationalLets(root));
   if (rootLets.size === 0) return root;
   // A Let's eval variable resolves to its value; a relational one to its binder.
-  const resolve = (binder: IR, b: { readonly source: { readonly of: string; readonly child?: number } }, scope: string): IR | null => {
+  const resolve = (binder: IR, b: Bind, scope: Scope | 'rel'): IR | null => {
     if (scope === 'rel') return binder;
     if (binder.kind !== 'Let' || scope !== 'eval' || b.source.of !== 'type') return null;
-    return binder.bindings[b.source.child!]?.value ?? null;
+    return binder.bindings[b.source.child]?.value ?? null;
   };
   return fold<Env<IR | null>, IR>(root, emptyEnv<IR | null>(), {
     enter: (node, i, env) => childEnv<IR | null>(node, i, env, resolve),
@@ -277,4 +276,11 @@ export function resolveRootAliases(root: IR): IR {
       return withChildren(node, results);
     },
   });
+}
+
+/** The relational lets the program starts with: its root, and their bodies while they are relational lets. */
+export function rootRelationalLets(root: IR): (IR & { kind: 'RelationalLet' | 'RelationalLetTable' })[] {
+  const out: (IR & { kind: 'RelationalLet' | 'RelationalLetTable' })[] = [];
+  for (let n: IR = root; n.kind === 'RelationalLet' || n.kind === 'RelationalLetTable'; n = n.body) out.push(n);
+  return out;
 }
