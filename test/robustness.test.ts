@@ -98,6 +98,13 @@ describe('robustness', () => {
     expect((parse('(F64 +.5)') as { value: number }).value).toBe(0.5);
   });
 
+  test("names of Object.prototype's members are unknown names, not a crash (found by the property below)", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(survive(`(${name}`)).toBe('syntax');
+      expect(survive(`(${name} (I32 1))`)).toBe('syntax');
+    }
+  });
+
   test('random text gives diagnostics, never a crash', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }), tokenSoup), (t) => {
       survive(t);

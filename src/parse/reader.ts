@@ -976,7 +976,8 @@ const forms: { readonly [K in Kind]: Form } = {
 };
 
 /** Hail spells `Let` also as `Block`. */
-const aliases: Record<string, Kind> = { Block: 'Let' };
+// A Map, not an object: a name like `toString` must not find Object.prototype's.
+const aliases: ReadonlyMap<string, Kind> = new Map([['Block', 'Let']]);
 const kindNames = Object.keys(forms);
 
 export function formUsage(kind: Kind): string {
@@ -1047,7 +1048,7 @@ function readTokens(text: string, toks: Tokens): IR {
     const at = r.pos;
     if (r.peek() !== Tok.Ident) r.expected('a node name');
     const word = r.word();
-    const kind = (Object.hasOwn(forms, word) ? word : aliases[word]) as Kind | undefined;
+    const kind = (Object.hasOwn(forms, word) ? word : aliases.get(word)) as Kind | undefined;
     if (kind === undefined) r.fail('unknownNode', `unknown node '${word}'`, hintFor(word, kindNames, 'see the spec for the node list'), at);
     if (need !== null && need.table !== N.isTableKind(kind)) {
       r.fail('wrongIRKind', `${kind} is a ${need.table ? 'value' : 'table'} node, but a ${need.table ? 'table' : 'value'} node is expected here`,
