@@ -52,6 +52,14 @@ export interface Folded {
    */
   readonly readsRootLets: ReadonlySet<IR>;
   /**
+   * Of those, the ones that read a `Let` variable bound to a value that reads nothing that
+   * varies (closed, or reading only root lets and such values) and does not raise here: they
+   * can be lifted once that value is a root let. `letReads` maps each such read (a Ref) to the
+   * bound value.
+   */
+  readonly readsLetValues: ReadonlySet<IR>;
+  readonly letReads: ReadonlyMap<IR, IR>;
+  /**
    * Nodes that raise where they stand if their operand `at` is needed (known once demand is:
    * `raiseWhenNeeded`): a fold or scan over a stream present by its form whose zero is known to
    * raise, a let whose binding is.
@@ -133,6 +141,17 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   const rootValues = new Set<IR>(rootRelationalLets(root).map((l) => l.value));
   /** Folded nodes that read one of those (through a RelationalRef in them). */
   const readsRootLets = new Set<IR>();
+  // Let (eval) binding values, and those that read nothing that varies: the original node, and
+  // what it folded to.
+  const letValues = new Set<IR>();
+  const stableValues = new Map<IR, IR>();
+  const readsLetValues = new Set<IR>();
+  const letReads = new Map<IR, IR>();
+  const stableRead = (node: IR, ctx: Ctx): IR | undefined => {
+    if (node.kind !== 'Ref') return undefined;
+    const v = ctx.env.eval.get(node.name)?.value;
+    return v === undefined ? undefined : stableValues.get(v);
+  };
   const isRootRead = (node: IR, ctx: Ctx): boolean => {
     if (node.kind !== 'RelationalRef') return false;
     const v = ctx.env.rel.get(node.name)?.value;
@@ -231,6 +250,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
   const out = fold<Ctx, Out>(root, { env: emptyEnv<Binding>(), depth: 0 }, {
     enter: (node, i, ctx) => {
       resolveDepth.set(node, ctx.depth);
+      if (node.kind === 'Let' && node.bindings[i]?.scope === 'eval') letValues.add(node.bindings[i]!.value);
       const resolve = (binder: IR, b: Bind, scope: string): Binding => {
         const depth = resolveDepth.get(binder) ?? ctx.depth;
         const letBinding = (binder.kind === 'Let' && scope === 'eval') || ((binder.kind === 'RelationalLet' || binder.kind === 'RelationalLetTable') && scope === 'rel');
@@ -257,6 +277,17 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       const o = leave(node, ctx, results);
       // (A read of a known scalar is that constant: it reads nothing.)
       if (rootValues.size > 0 && ((isRootRead(node, ctx) && o.ir.kind === 'RelationalRef') || results.some((r) => readsRootLets.has(r.ir)))) readsRootLets.add(o.ir);
+      if (stableValues.size > 0) {
+        const v = o.ir.kind === 'Ref' ? stableRead(node, ctx) : undefined;
+        if (v !== undefined) letReads.set(o.ir, v);
+        if (v !== undefined || results.some((r) => readsLetValues.has(r.ir))) {
+          readsLetValues.add(o.ir);
+          readsRootLets.add(o.ir);
+        }
+      }
+      // A let's value that reads nothing that varies, raises nothing known, and is not a known
+      // scalar (a read of one is that constant).
+      if (letValues.has(node) && o.reads >= ctx.depth && !raises.has(o.ir) && !pendingRaises.has(o.ir) && !(o.state === 'known' && (o.value === null || typeof o.value !== 'object'))) stableValues.set(node, o.ir);
       if (o.state === 'known' && (o.value === null || typeof o.value !== 'object')) {
         knownScalars.set(node, o);
         // Also under its folded form, as a field of a struct written out refers to it.
@@ -266,7 +297,7 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
     },
   });
   if (cutAfter.size > 0 && hoisted.size > 0) dropUnreached(out.ir, cutAfter, hoisted);
-  return { ir: out.ir, raises, raisesWhole, hoisted, readsRootLets, pendingRaises };
+  return { ir: out.ir, raises, raisesWhole, hoisted, readsRootLets, readsLetValues, letReads, pendingRaises };
 
   function leave(node: IR, ctx: Ctx, results: readonly Out[]): Out {
     // A row or global with no field is `{}`: never missing (semantics.md §7), nothing in it.
@@ -308,7 +339,9 @@ export function foldConstants(root: IR, types: ReadonlyMap<IR, AnyType>, evaluat
       return o === undefined ? -1 : (resolveDepth.get(o) ?? -1);
     };
     if (node.kind === 'Ref') {
-      reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
+      // A value that reads nothing that varies: not known here (opaque), but it reads nothing.
+      if (stableRead(node, ctx) !== undefined) opaque = true;
+      else reads = Math.min(reads, ctx.env.eval.get(node.name)?.depth ?? -1);
       if (ctx.env.eval.get(node.name)?.row) presentRows.add(node);
     }
     else if (node.kind === 'RelationalRef') {

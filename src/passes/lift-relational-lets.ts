@@ -70,6 +70,9 @@ export interface Lifted {
 
 const QUERIES = new Set(['TableAggregate', 'TableCount', 'TableCollect', 'TableGetGlobals']);
 
+/** Whether `n` is a nested query the pass lifts (the four kinds above). */
+export const isNestedQuery = (n: IR): boolean => QUERIES.has(n.kind);
+
 /** A binding as the placement walk sees it: the depth of its binder, and whether a query may be lifted past it. */
 interface Bound {
   readonly depth: number;

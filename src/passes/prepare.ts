@@ -7,13 +7,14 @@
 import { UserError } from '../diagnostics/diagnostic.js';
 import type { IR, ValueIR } from '../ir/nodes.js';
 import { children } from '../ir/children.js';
+import { forEachNode } from '../ir/walk.js';
 import type { Value } from '../ir/value.js';
 import { compile, locate } from '../backends/interpret/compile.js';
 import { RuntimeError } from '../backends/interpret/errors.js';
 import { analyzeDemand, type DemandInfo } from './demand.js';
 import { foldConstants, raiseWhenNeeded } from './fold-constants.js';
 import { differentiate, hasGrad } from './differentiate.js';
-import { liftRelationalLets, resolveRootAliases } from './lift-relational-lets.js';
+import { isNestedQuery, liftRelationalLets, resolveRootAliases } from './lift-relational-lets.js';
 import { typecheck, type AnyType, type TypecheckOptions } from './typecheck.js';
 import type { RequirednessOptions } from './requiredness.js';
 
@@ -29,6 +30,9 @@ export interface Prepared {
   readonly hoisted: ReadonlySet<IR>;
   /** What the pipeline lifts: `hoisted`, and the queries that read only the root's relational lets. */
   readonly liftable: ReadonlySet<IR>;
+  /** Of `liftable`, those reading a Let bound to a value that reads nothing that varies, and those reads (fold-constants.ts). */
+  readonly readsLetValues: ReadonlySet<IR>;
+  readonly letReads: ReadonlyMap<IR, IR>;
   /** Relational lets the lifting made (lift-relational-lets.ts). */
   readonly lets: number;
 }
@@ -57,7 +61,15 @@ export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
   let lets = 0;
   for (let round = 0; round < MAX_ROUNDS && out.liftable.size > 0; round++) {
     const p = out;
-    const lifted = liftRelationalLets(p.ir, p.types, { mayLift: (q) => p.liftable.has(q), alsoLift: outermost(p.ir, p.liftable) });
+    // A query reading a Let whose value reads nothing that varies waits for that value to be
+    // lifted first (this round), and then reads it as a root let (the next).
+    // Closed expressions are lifted whole (§7 evaluates them ahead); of the others, only the
+    // queries themselves.
+    const values = waitedFor(p);
+    const mayLift = (q: IR): boolean => p.hoisted.has(q) || (isNestedQuery(q) && p.liftable.has(q) && !p.readsLetValues.has(q)) || values.has(q);
+    const alsoLift = outermost(p.ir, p.hoisted);
+    for (const v of values) alsoLift.add(v);
+    const lifted = liftRelationalLets(p.ir, p.types, { mayLift, alsoLift });
     if (lifted.lets === 0) break;
     lets += lifted.lets;
     // The lifted program again: its types, what it needs, what raises (a lifted query is a
@@ -67,7 +79,34 @@ export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
   return out;
 }
 
-const MAX_ROUNDS = 4;
+const MAX_ROUNDS = 6;
+
+/**
+ * The Let values that liftable queries wait for, read by one directly or through other such
+ * values, and reading no other such value themselves (those wait a round). Each value is
+ * walked once.
+ */
+function waitedFor(p: Prepared): Set<IR> {
+  const out = new Set<IR>();
+  if (p.letReads.size === 0) return out;
+  const waiting = new Set([...p.liftable].filter((q) => isNestedQuery(q) && p.readsLetValues.has(q)));
+  // A value that reads another such value waits too: what it reads is looked at in turn.
+  const seen = new Set<IR>();
+  const walked = new Set<IR>();
+  const stack = [...outermost(p.ir, waiting)];
+  while (stack.length > 0) {
+    forEachNode(stack.pop()!, (n) => {
+      if (walked.has(n)) return false;
+      walked.add(n);
+      const v = p.letReads.get(n);
+      if (v === undefined || seen.has(v)) return;
+      seen.add(v);
+      if (p.readsLetValues.has(v)) stack.push(v);
+      else out.add(v);
+    });
+  }
+  return out;
+}
 
 /** The members of `set` inside no other member: each whole expression evaluated ahead. */
 function outermost(root: IR, set: ReadonlySet<IR>): Set<IR> {
@@ -95,7 +134,7 @@ function analyse(ir: IR, options: TypecheckOptions): Prepared {
   const { raises, raisesWhole, hoisted: liftable } = raiseWhenNeeded(folded, demand);
   // The backends run a hoisted query before the program: not one that reads a root let.
   const hoisted = folded.readsRootLets.size === 0 ? liftable : new Set([...liftable].filter((q) => !folded.readsRootLets.has(q)));
-  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted, liftable, lets: 0 };
+  return { ir: folded.ir, types, demand, raises: raises as ReadonlyMap<IR, RuntimeError>, raisesWhole, hoisted, liftable, readsLetValues: folded.readsLetValues, letReads: folded.letReads, lets: 0 };
 }
 
 /** Runs a closed value expression on the interpreter. */
