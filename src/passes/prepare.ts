@@ -61,10 +61,8 @@ export function prepare(ir: IR, options: PrepareOptions = {}): Prepared {
   let lets = 0;
   for (let round = 0; round < MAX_ROUNDS && out.liftable.size > 0; round++) {
     const p = out;
-    // A query reading a Let whose value reads nothing that varies waits for that value to be
-    // lifted first (this round), and then reads it as a root let (the next).
     // Closed expressions are lifted whole (§7 evaluates them ahead); of the others, only the
-    // queries themselves.
+    // queries, and a query reading a Let value waits a round for that value to be lifted.
     const values = waitedFor(p);
     const mayLift = (q: IR): boolean => p.hoisted.has(q) || (isNestedQuery(q) && p.liftable.has(q) && !p.readsLetValues.has(q)) || values.has(q);
     const alsoLift = outermost(p.ir, p.hoisted);
@@ -91,7 +89,6 @@ function waitedFor(p: Prepared): Set<IR> {
   if (p.letReads.size === 0) return out;
   const waiting = new Set([...p.liftable].filter((q) => isNestedQuery(q) && p.readsLetValues.has(q)));
   // A value that reads another such value waits too: what it reads is looked at in turn.
-  const seen = new Set<IR>();
   const walked = new Set<IR>();
   const stack = [...outermost(p.ir, waiting)];
   while (stack.length > 0) {
@@ -99,8 +96,7 @@ function waitedFor(p: Prepared): Set<IR> {
       if (walked.has(n)) return false;
       walked.add(n);
       const v = p.letReads.get(n);
-      if (v === undefined || seen.has(v)) return;
-      seen.add(v);
+      if (v === undefined) return;
       if (p.readsLetValues.has(v)) stack.push(v);
       else out.add(v);
     });
