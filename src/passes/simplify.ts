@@ -87,8 +87,6 @@ import {
   TFloat64,
   TInt32,
   TInt64,
-  TString,
-  TVoid,
   elementType,
   isFloating,
   isIntegral,
@@ -98,7 +96,7 @@ import {
 import type { Value } from '../ir/value.js';
 import { fold, forEachNode } from '../ir/walk.js';
 import { applyFunction, binaryOp, unaryOp } from '../backends/interpret/ops.js';
-import type { AnyType } from './typecheck.js';
+import { constantType, type AnyType } from './typecheck.js';
 
 export interface SimplifyOptions {
   /** Types of the variables free in the IR (as `TypecheckOptions.env`). */
@@ -494,25 +492,11 @@ class Simplifier {
   /** The node's type from its kind and its children's types (for nodes not in the table). */
   private infer(ir: IR, kids: readonly Out[]): AnyType | undefined {
     const k = (i: number) => kids[i]?.type;
+    const constant = constantType(ir);
+    if (constant !== undefined) return constant;
     switch (ir.kind) {
-      case 'I32':
-        return TInt32;
-      case 'I64':
-        return TInt64;
-      case 'F32':
-        return TFloat32;
-      case 'F64':
-        return TFloat64;
-      case 'Str':
-        return TString;
-      case 'True':
-      case 'False':
       case 'IsNA':
         return TBoolean;
-      case 'Void':
-        return TVoid;
-      case 'NA':
-      case 'Literal':
       case 'Cast':
       case 'Die':
       case 'RelationalRef':

@@ -94,6 +94,32 @@ export function typeOf(ir: IR, options: TypecheckOptions = {}): AnyType {
   return t;
 }
 
+/** The type of a constant node, which its kind (and header) alone gives; undefined for others. */
+export function constantType(n: IR): Type | undefined {
+  switch (n.kind) {
+    case 'I32':
+      return TInt32;
+    case 'I64':
+      return TInt64;
+    case 'F32':
+      return TFloat32;
+    case 'F64':
+      return TFloat64;
+    case 'Str':
+      return TString;
+    case 'True':
+    case 'False':
+      return TBoolean;
+    case 'Void':
+      return TVoid;
+    case 'NA':
+    case 'Literal':
+      return n.type;
+    default:
+      return undefined;
+  }
+}
+
 export function formatType(t: AnyType): string {
   return isTableType(t) ? printTableType(t) : printType(t);
 }
@@ -442,23 +468,16 @@ class Checker {
     const at = (i: number): IR => children(node)[i]!;
     switch (node.kind) {
       case 'I32':
-        return TInt32;
       case 'I64':
-        return TInt64;
       case 'F32':
-        return TFloat32;
       case 'F64':
-        return TFloat64;
       case 'Str':
-        return TString;
       case 'True':
       case 'False':
-        return TBoolean;
       case 'Void':
-        return TVoid;
       case 'NA':
       case 'Literal':
-        return node.type;
+        return constantType(node)!;
       case 'Cast': {
         const x = r(0);
         if (known(x) && !((isNumeric(x) && isNumeric(node.type)) || typeEqual(x, node.type))) {
